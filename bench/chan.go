@@ -43,7 +43,7 @@ func (c *Chan) PingPong(ctx context.Context, n int) (Result, error) {
 		case <-pong:
 			r.Counted++
 		case <-ctx.Done():
-			return r, incomplete(ctx, r)
+			return r, Incomplete(ctx, r)
 		}
 	}
 	r.Elapsed = time.Since(start)
@@ -71,7 +71,7 @@ func (c *Chan) FanIn(ctx context.Context, n, p int) (Result, error) {
 		case <-ctx.Done():
 			wg.Wait()
 			r.Drops = uint64(n - r.Counted)
-			return r, incomplete(ctx, r)
+			return r, Incomplete(ctx, r)
 		}
 	}
 	r.Elapsed = time.Since(start)
@@ -123,7 +123,7 @@ func (c *Chan) RequestReply(ctx context.Context, n int) (Result, error) {
 				return r, fmt.Errorf("%w: request %d answered with %d", ErrWrongReply, i, m.V)
 			}
 		case <-ctx.Done():
-			return r, incomplete(ctx, r)
+			return r, Incomplete(ctx, r)
 		}
 		lat[i] = time.Since(t0)
 		r.Counted++
@@ -131,9 +131,4 @@ func (c *Chan) RequestReply(ctx context.Context, n int) (Result, error) {
 	r.Elapsed = time.Since(start)
 	r.P50, r.P99 = Percentile(lat, 0.50), Percentile(lat, 0.99)
 	return r, nil
-}
-
-func incomplete(ctx context.Context, r Result) error {
-	return fmt.Errorf("%w: %s %s: %d of %d done: %w",
-		ErrIncomplete, r.Workload, r.Runtime, r.Counted, r.N, context.Cause(ctx))
 }

@@ -21,7 +21,7 @@ func (c *Chan) Spawn(ctx context.Context, n int) (Result, error) {
 	if err := checkN(r.Workload, n, 1); err != nil {
 		return r, err
 	}
-	probe, err := startRSS()
+	probe, err := StartPeak()
 	if err != nil {
 		return r, err
 	}
@@ -52,9 +52,9 @@ func (c *Chan) Spawn(ctx context.Context, n int) (Result, error) {
 	r.Elapsed = time.Since(start)
 	r.Counted = int(handled.Load())
 	if waitErr != nil {
-		return r, incomplete(ctx, r)
+		return r, Incomplete(ctx, r)
 	}
-	return r, probe.finish(&r)
+	return r, probe.Finish(&r)
 }
 
 func (a chanActor) run(handled *atomic.Int64, n int64, all chan<- struct{}) {

@@ -36,27 +36,29 @@ func ReadStatus(field string) (uint64, error) {
 	return 0, fmt.Errorf("bench: %s not in /proc/self/status", field)
 }
 
-// rssProbe brackets a W4 run: start returns memory to the OS and resets
-// the peak, finish reads the peak.
-type rssProbe struct {
+// A PeakProbe brackets a run whose peak memory is measured (W4): StartPeak
+// returns memory to the OS and resets the peak, Finish reads the peak.
+type PeakProbe struct {
 	base  uint64
 	reset bool
 }
 
-// startRSS collects garbage, returns free memory to the OS and, where the
+// StartPeak collects garbage, returns free memory to the OS and, where the
 // kernel allows it (writing 5 to /proc/self/clear_refs), resets VmHWM to
-// the current RSS, so that the peak read later belongs to this run even
-// in a process that ran other things before.
-func startRSS() (rssProbe, error) {
+// the current RSS, so that the peak read by Finish belongs to this run even
+// in a process that ran other things before. If the reset is refused,
+// Finish reports the process's lifetime peak and sets Result.HWMReset to
+// false.
+func StartPeak() (PeakProbe, error) {
 	runtime.GC()
 	debug.FreeOSMemory()
 	reset := os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) == nil
 	base, err := ReadStatus("VmRSS")
-	return rssProbe{base: base, reset: reset}, err
+	return PeakProbe{base: base, reset: reset}, err
 }
 
-// finish fills r's memory fields.
-func (p rssProbe) finish(r *Result) error {
+// Finish fills r's PeakRSS, BaseRSS and HWMReset.
+func (p PeakProbe) Finish(r *Result) error {
 	peak, err := ReadStatus("VmHWM")
 	r.PeakRSS, r.BaseRSS, r.HWMReset = peak, p.base, p.reset
 	return err

@@ -3,6 +3,7 @@ package bench
 import (
 	"context"
 	"errors"
+	"fmt"
 )
 
 // DefaultCapacity is the mailbox capacity of the W2 fan-in actor (and of the
@@ -70,4 +71,11 @@ func split(n, p, i int) int {
 		q++
 	}
 	return q
+}
+
+// Incomplete returns the error for a run cut short by ctx: it wraps
+// [ErrIncomplete] and the context's cause, and says how far r got.
+func Incomplete(ctx context.Context, r Result) error {
+	return fmt.Errorf("%w: %s %s: %d of %d done: %w",
+		ErrIncomplete, r.Workload, r.Runtime, r.Counted, r.N, context.Cause(ctx))
 }
