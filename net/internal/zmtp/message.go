@@ -1,0 +1,106 @@
+package zmtp
+
+import (
+	"encoding/binary"
+	"time"
+)
+
+// A Kind tells what ReadMessage read.
+type Kind uint8
+
+const (
+	// KindData is an application message: Message.Frames holds its frames.
+	KindData Kind = iota
+	// KindCommand is a ZMTP command: Message.Command holds it.
+	KindCommand
+)
+
+// Names of the commands ReadMessage returns. Other commands are counted
+// and skipped (see ConnStats.UnknownCommands).
+const (
+	CmdPing      = "PING"      // heartbeat request (RFC 37)
+	CmdPong      = "PONG"      // heartbeat reply (RFC 37)
+	CmdSubscribe = "SUBSCRIBE" // ZMTP 3.1 subscription
+	CmdCancel    = "CANCEL"    // ZMTP 3.1 unsubscription
+)
+
+// maxPingContext is the largest PING context RFC 37 allows.
+const maxPingContext = 16
+
+// A Message is one ZMTP message read by ReadMessage. Reuse one Message for
+// many reads: ReadMessage fills its buffers again, so Frames and
+// Command.Body are valid only until the next ReadMessage into the same
+// Message. Copy what must live longer (or cross to another goroutine).
+// The zero value is ready to use.
+type Message struct {
+	// Kind is KindData or KindCommand.
+	Kind Kind
+	// Frames are the frames of a data message, in order; an empty frame
+	// is a zero-length, non-nil slice. Nil for a command.
+	Frames [][]byte
+	// Command is the command, when Kind is KindCommand.
+	Command Command
+
+	data []byte // backing store of all frames, reused across reads
+	ends []int  // end offset of each frame in data
+}
+
+// retainMax is the largest backing buffer a Message keeps between reads;
+// a larger one (from a big message) is dropped at the next read.
+const retainMax = 256 << 10
+
+// Size returns the sum of the frame sizes of a data message, or the
+// command frame size of a command.
+func (m *Message) Size() int { return len(m.data) }
+
+func (m *Message) reset() {
+	m.Kind = KindData
+	m.Command = Command{}
+	m.Frames = m.Frames[:0]
+	m.ends = m.ends[:0]
+	if cap(m.data) > retainMax {
+		m.data = nil
+	}
+	m.data = m.data[:0]
+}
+
+// frames slices data into Frames from the recorded end offsets.
+func (m *Message) frames() {
+	start := 0
+	for _, end := range m.ends {
+		m.Frames = append(m.Frames, m.data[start:end:end])
+		start = end
+	}
+}
+
+// A Command is a ZMTP command frame: a name and a body.
+type Command struct {
+	// Name is one of CmdPing, CmdPong, CmdSubscribe, CmdCancel.
+	Name string
+	// Body is the command data after the name; valid until the next read.
+	Body []byte
+}
+
+// PingTTL returns the time-to-live of a PING command (RFC 37): how long
+// the peer waits for traffic before dropping the connection; zero if not
+// set or if the command is not a PING.
+func (c Command) PingTTL() time.Duration {
+	if c.Name != CmdPing || len(c.Body) < 2 {
+		return 0
+	}
+	return time.Duration(binary.BigEndian.Uint16(c.Body)) * 100 * time.Millisecond
+}
+
+// PingContext returns the context of a PING command (at most 16 bytes)
+// that the PONG must echo, or nil. It aliases the Message's buffer: copy
+// it before handing it to the writer goroutine, then call WritePong.
+func (c Command) PingContext() []byte {
+	if c.Name != CmdPing || len(c.Body) <= 2 {
+		return nil
+	}
+	ctx := c.Body[2:]
+	if len(ctx) > maxPingContext {
+		ctx = ctx[:maxPingContext]
+	}
+	return ctx
+}
