@@ -1,0 +1,87 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"runtime/debug"
+	"time"
+
+	zmq "github.com/pebbe/zmq4"
+
+	"github.com/troupe-go/troupe/bench/compare/cmd/sizetable/result"
+)
+
+// ErrTimeout is the cause of a measurement that overran -timeout.
+var ErrTimeout = errors.New("zmqsize: measurement timed out")
+
+// config is what one invocation measures and where the results go.
+type config struct {
+	sizes      []int
+	transports []string
+	kinds      []result.Kind
+	scale      float64
+	timeout    time.Duration // per measurement
+	spawn      spawnFunc
+	out        io.Writer
+	log        *slog.Logger
+}
+
+// run measures every transport × kind × size in that order, writing one
+// JSON line per measurement as soon as it is done. It stops at the first
+// failure.
+func run(ctx context.Context, c config) error {
+	for _, t := range c.transports {
+		for _, k := range c.kinds {
+			for _, size := range c.sizes {
+				if err := c.one(ctx, t, k, size); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func (c config) one(ctx context.Context, transport string, kind result.Kind, size int) error {
+	ctx, cancel := context.WithTimeoutCause(ctx, c.timeout,
+		fmt.Errorf("%w after %v", ErrTimeout, c.timeout))
+	defer cancel()
+	m := measurement{transport: transport, kind: kind, size: size, spawn: c.spawn}
+	m.count = throughputCount(size, c.scale)
+	if kind == result.Latency {
+		m.count = latencyCount(size, c.scale)
+	}
+	rec, err := m.measure(ctx)
+	if err != nil {
+		return err
+	}
+	c.log.Info("measured", "transport", transport, "kind", kind, "size", sizeLabel(size),
+		"count", rec.Count, "msgs_per_sec", rec.MsgsPerSec, "mbit_per_sec", rec.MbitPerSec,
+		"latency_us", rec.LatencyUS, "elapsed_s", rec.ElapsedS)
+	return result.Write(c.out, rec)
+}
+
+// detail says what was measured and with which versions.
+func detail(kind result.Kind) string {
+	major, minor, patch := zmq.Version()
+	pattern := "PUSH→PULL"
+	if kind == result.Latency {
+		pattern = "REQ/REP round trips ÷ 2"
+	}
+	return fmt.Sprintf("libzmq %d.%d.%d via github.com/pebbe/zmq4 %s; %s; two processes",
+		major, minor, patch, bindingVersion(), pattern)
+}
+
+func bindingVersion() string {
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, d := range bi.Deps {
+			if d.Path == "github.com/pebbe/zmq4" {
+				return d.Version
+			}
+		}
+	}
+	return "(version unknown)"
+}
