@@ -63,17 +63,18 @@ func (e *encoder) frame(flags byte, f []byte) error {
 }
 
 func (e *encoder) header(flags byte, size int) error {
-	var hdr [9]byte
-	n := 2
-	if size > 255 {
-		flags |= flagLong
-		binary.BigEndian.PutUint64(hdr[1:], uint64(size))
-		n = 9
-	} else {
-		hdr[1] = byte(size)
+	if e.w.Available() < 9 {
+		if err := e.w.Flush(); err != nil {
+			return err
+		}
 	}
-	hdr[0] = flags
-	_, err := e.w.Write(hdr[:n])
+	b := e.w.AvailableBuffer() // room for 9 bytes: appending does not allocate
+	if size > 255 {
+		b = binary.BigEndian.AppendUint64(append(b, flags|flagLong), uint64(size))
+	} else {
+		b = append(b, flags, byte(size))
+	}
+	_, err := e.w.Write(b)
 	return err
 }
 
