@@ -1,0 +1,191 @@
+package actor
+
+import (
+	"context"
+	"slices"
+)
+
+// handleSystem handles one system-lane message on the goroutine that owns
+// the cell.
+func (c *cell) handleSystem(msg any) {
+	if c.status.Load() == dead {
+		c.handleDead(msg)
+		return
+	}
+	switch m := msg.(type) {
+	case *stopRequest:
+		c.beginStop(m.reason, m.done, !m.brutal)
+	case watchRequest:
+		if !slices.Contains(c.watchers, m.watcher) {
+			c.watchers = append(c.watchers, m.watcher)
+		}
+	case unwatchRequest:
+		c.watchers = slices.DeleteFunc(c.watchers, func(r Ref) bool { return r == m.watcher })
+	case childStarted:
+		c.children = append(c.children, m.child)
+		if c.status.Load() == stopping && c.stopChild == nil {
+			c.stopNextChild()
+		}
+	case childExited:
+		c.childExited(m.child, m.reason)
+	case loopReturned:
+		c.loopRunning = false
+		if c.status.Load() == alive {
+			c.beginStop(m.reason, nil, false)
+		} else {
+			c.stopNextChild()
+		}
+	case notice:
+		c.handleNotice(m.msg)
+	}
+}
+
+// handleDead answers system messages that reach a dead cell. Any goroutine
+// may call it.
+func (c *cell) handleDead(msg any) {
+	switch m := msg.(type) {
+	case *stopRequest:
+		if m.done != nil {
+			m.done <- nil
+		}
+	case watchRequest:
+		c.sys.notify(m.watcher, Terminated{Ref: c.ref, Reason: c.reason})
+	case childStarted:
+		// The child was spawned while its parent died: it must not outlive it.
+		m.child.postSystem(&stopRequest{reason: ErrShutdown})
+	case notice:
+		c.sys.deadLetter(c.ref, Ref{}, m.msg, ReasonNotFound)
+	}
+}
+
+func (c *cell) handleNotice(msg any) {
+	if c.status.Load() != alive {
+		return
+	}
+	if c.handler != nil {
+		if err := c.deliver(msg); err != nil {
+			c.exit(err)
+		}
+		return
+	}
+	// A loop actor reads notices from its inbox; waiting for room there is
+	// bounded by the actor's own lifetime.
+	if err := c.mb.Post(c.context(), msg); err != nil {
+		c.sys.deadLetter(c.ref, Ref{}, msg, ReasonFull)
+	}
+	c.schedule()
+}
+
+// beginStop starts the stop sequence: Stopping, children in reverse start
+// order, Stopped, then death. waiter, if not nil, is told when it is over.
+func (c *cell) beginStop(reason error, waiter chan error, graceful bool) {
+	if waiter != nil {
+		c.stopWaiters = append(c.stopWaiters, waiter)
+	}
+	if c.status.Load() != alive {
+		return
+	}
+	c.reason = reason
+	c.graceful = graceful
+	c.status.Store(stopping)
+	c.cancelContext(reason)
+	if c.handler != nil && graceful {
+		if err := c.deliver(Stopping{Reason: reason}); err != nil && reason == ErrNormal {
+			c.reason = err
+		}
+	}
+	c.stopNextChild()
+}
+
+// stopNextChild stops the youngest remaining child, or finishes when none
+// is left. It runs again each time a child exits.
+func (c *cell) stopNextChild() {
+	if c.loopRunning {
+		return // wait for the loop to return first
+	}
+	if c.stopChild != nil {
+		return // wait for it
+	}
+	if len(c.children) == 0 {
+		c.finish()
+		return
+	}
+	c.stopChild = c.children[len(c.children)-1]
+	c.stopChild.postSystem(&stopRequest{reason: ErrShutdown, brutal: !c.graceful})
+}
+
+func (c *cell) childExited(child *cell, reason error) {
+	c.children = slices.DeleteFunc(c.children, func(x *cell) bool { return x == child })
+	if c.status.Load() == stopping {
+		if c.stopChild == child {
+			c.stopChild = nil
+		}
+		c.stopNextChild()
+		return
+	}
+	c.supervise(child, reason)
+}
+
+// finish makes the cell dead and tells everyone who needs to know.
+func (c *cell) finish() {
+	if c.handler != nil && c.graceful {
+		if err := c.deliver(Stopped{Reason: c.reason}); err != nil && c.reason == ErrNormal {
+			c.reason = err
+		}
+	}
+	c.cancelContext(c.reason)
+	c.status.Store(dead)
+	s := c.sys
+	s.cells.remove(c.seq, c)
+	if c.ref.Name != "" {
+		s.names.unregister(c.ref.Name, c.ref)
+	}
+	if c.subscribed.Load() {
+		s.unsubscribeAll(c.ref)
+	}
+	c.mb.Close()
+	for _, w := range c.watchers {
+		s.notify(w, Terminated{Ref: c.ref, Reason: c.reason})
+	}
+	for _, w := range c.stopWaiters {
+		w <- nil
+	}
+	c.watchers, c.stopWaiters, c.children = nil, nil, nil
+	s.publishEvent(TopicStopped, ActorStopped{Ref: c.ref, Reason: c.reason})
+	if c.parent != nil {
+		c.parent.postSystem(childExited{child: c, reason: c.reason})
+	} else {
+		s.superviseTopLevel(c)
+	}
+}
+
+// startLoop runs a loop-form actor's function on its own goroutine.
+func (c *cell) startLoop(f LoopFunc) {
+	ctx := c.context()
+	c.loopRunning = true
+	c.sys.goroutineStarted()
+	go func() {
+		defer c.sys.goroutineDone()
+		reason := c.runLoop(ctx, f)
+		c.postSystem(loopReturned{reason: reason})
+	}()
+}
+
+func (c *cell) runLoop(ctx context.Context, f LoopFunc) (reason error) {
+	defer func() {
+		if r := recover(); r != nil {
+			reason = panicFailure(r)
+		}
+	}()
+	err := f(&c.proc, c.mb.C())
+	switch {
+	case err == nil:
+		if cause := context.Cause(ctx); cause != nil {
+			return cause
+		}
+		return ErrNormal
+	case IsFailure(err):
+		return &Failure{Err: err}
+	}
+	return err
+}

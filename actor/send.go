@@ -1,0 +1,155 @@
+package actor
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/troupe-go/troupe/mailbox"
+)
+
+// MailboxStats is a snapshot of an actor's mailbox counters.
+type MailboxStats = mailbox.Stats
+
+// Send delivers msg to the actor to, local or remote, with no sender. ctx
+// bounds the wait when the target's mailbox is full under the Block
+// policy. A message that cannot be delivered becomes a dead letter (see
+// DeadLetter) and Send returns an error saying why: ErrNotFound for a dead
+// or unknown actor, mailbox.ErrFull under the Fail policy, ErrShutdown
+// after Shutdown. A nil error means the message was queued (or, under a
+// drop policy, counted as dropped).
+func (s *System) Send(ctx context.Context, to Ref, msg any) error {
+	return s.send(ctx, to, Ref{}, msg)
+}
+
+// Deliver is Send with an explicit sender. Transports use it to hand
+// inbound messages to local actors; actors use Process.Send instead.
+func (s *System) Deliver(ctx context.Context, to, from Ref, msg any) error {
+	return s.send(ctx, to, from, msg)
+}
+
+func (s *System) send(ctx context.Context, to, from Ref, msg any) error {
+	if !s.isLocal(to) {
+		return s.sendRemote(ctx, to, from, msg)
+	}
+	if to.ID&futureBit != 0 {
+		return s.completeFuture(to, from, msg, nil)
+	}
+	c, err := s.resolve(ctx, to)
+	if err != nil {
+		s.deadLetter(to, from, msg, ReasonNotFound)
+		return err
+	}
+	var v any = msg
+	if !from.IsZero() {
+		v = &Envelope{Sender: from, Message: msg}
+	}
+	if err := c.mb.Post(ctx, v); err != nil {
+		return s.postFailed(c, from, msg, err)
+	}
+	c.schedule()
+	return nil
+}
+
+func (s *System) postFailed(c *cell, from Ref, msg any, err error) error {
+	switch {
+	case errors.Is(err, mailbox.ErrClosed):
+		s.deadLetter(c.ref, from, msg, ReasonNotFound)
+		return fmt.Errorf("actor: send to %v: %w", c.ref, ErrNotFound)
+	case errors.Is(err, mailbox.ErrFull):
+		s.deadLetter(c.ref, from, msg, ReasonFull)
+	default:
+		s.deadLetter(c.ref, from, msg, ReasonTimeout)
+	}
+	return fmt.Errorf("actor: send to %v: %w", c.ref, err)
+}
+
+// resolve finds the live local cell that to addresses.
+func (s *System) resolve(ctx context.Context, to Ref) (*cell, error) {
+	if s.finished.Load() {
+		return nil, ErrShutdown
+	}
+	if to.ID == 0 {
+		if to.Name == "" {
+			return nil, fmt.Errorf("actor: send to %v: %w", to, ErrNotFound)
+		}
+		if ctx == nil {
+			ctx = context.Background()
+		}
+		ref, ok := s.names.lookup(ctx, to.Name)
+		if !ok {
+			return nil, fmt.Errorf("actor: send to %q: %w", to.Name, ErrNotFound)
+		}
+		to = ref
+	}
+	c := s.cell(to.ID)
+	if c == nil {
+		return nil, fmt.Errorf("actor: send to %v: %w", to, ErrNotFound)
+	}
+	return c, nil
+}
+
+// cell returns the live cell with this id, or nil.
+func (s *System) cell(id uint64) *cell {
+	if id&(epochMask|futureBit) != s.epoch {
+		return nil
+	}
+	c := s.cells.load(id & seqMask)
+	if c == nil || c.ref.ID != id || c.status.Load() == dead {
+		return nil
+	}
+	return c
+}
+
+// Lookup returns the ref of the live actor registered under name.
+func (s *System) Lookup(name string) (Ref, bool) {
+	return s.names.lookup(context.Background(), name)
+}
+
+// Alive reports whether ref addresses a live local actor.
+func (s *System) Alive(ref Ref) bool {
+	return s.isLocal(ref) && ref.ID&futureBit == 0 && s.cell(ref.ID) != nil
+}
+
+// MailboxStats returns the mailbox counters of the live local actor ref.
+func (s *System) MailboxStats(ref Ref) (MailboxStats, bool) {
+	if !s.isLocal(ref) {
+		return MailboxStats{}, false
+	}
+	c := s.cell(ref.ID)
+	if c == nil {
+		return MailboxStats{}, false
+	}
+	return c.mb.Stats(), true
+}
+
+// Stop stops the actor ref gracefully — Stopping, its children in reverse
+// start order, Stopped — and waits until it is dead or ctx ends. Stopping
+// an actor that is already dead returns nil at once.
+func (s *System) Stop(ctx context.Context, ref Ref) error {
+	if !s.isLocal(ref) {
+		t, err := s.remote(ref)
+		if err != nil {
+			return err
+		}
+		return t.Stop(ctx, ref)
+	}
+	c, err := s.resolve(ctx, ref)
+	if err != nil {
+		if errors.Is(err, ErrNotFound) {
+			return nil
+		}
+		return err
+	}
+	return c.stop(ctx, ErrNormal)
+}
+
+// Kill stops the local actor ref at once: its context is cancelled and
+// the Stopping and Stopped steps are skipped. Go cannot interrupt a
+// goroutine, so a handler busy in code that ignores its context finishes
+// its current message first. Kill does not wait.
+func (s *System) Kill(ref Ref) {
+	if c := s.cell(ref.ID); c != nil && s.isLocal(ref) {
+		c.kill(ErrKilled)
+	}
+}

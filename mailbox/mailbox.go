@@ -1,0 +1,166 @@
+package mailbox
+
+import (
+	"context"
+	"fmt"
+	"sync/atomic"
+)
+
+// A Mailbox is a bounded queue of user messages (a Go channel) plus an
+// unbounded lane for system messages. Post and PostSystem are safe for
+// concurrent use; receiving is the owner's job (see the package doc).
+type Mailbox struct {
+	user   chan any
+	system systemLane
+	onDrop func(msg any, reason DropReason)
+	policy Policy
+	closed atomic.Bool
+
+	// Counters are atomics because any sender updates them; maxDepth is
+	// written only when a new maximum is reached, so senders mostly read it.
+	posted   atomic.Uint64
+	dropped  atomic.Uint64
+	evicted  atomic.Uint64
+	rejected atomic.Uint64
+	flushed  atomic.Uint64
+	maxDepth atomic.Int64
+}
+
+// New returns an open mailbox with the given options (default capacity
+// DefaultCapacity, policy Block).
+func New(opts ...Option) *Mailbox {
+	cfg := config{capacity: DefaultCapacity}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	return &Mailbox{user: make(chan any, cfg.capacity), policy: cfg.policy, onDrop: cfg.onDrop}
+}
+
+// C returns the user lane for the owner to receive from. It is never closed.
+func (m *Mailbox) C() <-chan any { return m.user }
+
+// Capacity returns the high-water mark.
+func (m *Mailbox) Capacity() int { return cap(m.user) }
+
+// Policy returns the overflow policy.
+func (m *Mailbox) Policy() Policy { return m.policy }
+
+// Len returns the number of queued user messages.
+func (m *Mailbox) Len() int { return len(m.user) }
+
+// Post queues msg on the user lane, applying the overflow policy when the
+// mailbox is full. It returns nil when the message was queued or discarded
+// by a drop policy (the discard is counted and reported to the drop
+// handler), ErrFull under Fail, the context's cause under Block when ctx
+// ends first, and ErrClosed after Close. ctx may be nil for non-blocking
+// policies.
+func (m *Mailbox) Post(ctx context.Context, msg any) error {
+	if m.closed.Load() {
+		return ErrClosed
+	}
+	select {
+	case m.user <- msg:
+	default:
+		queued, err := m.overflow(ctx, msg)
+		if !queued {
+			return err
+		}
+	}
+	m.accepted()
+	if m.closed.Load() {
+		m.flush()
+	}
+	return nil
+}
+
+func (m *Mailbox) accepted() {
+	m.posted.Add(1)
+	depth := int64(len(m.user))
+	for {
+		cur := m.maxDepth.Load()
+		if depth <= cur || m.maxDepth.CompareAndSwap(cur, depth) {
+			return
+		}
+	}
+}
+
+// overflow applies the policy to a full mailbox. It reports whether msg was
+// queued in the end.
+func (m *Mailbox) overflow(ctx context.Context, msg any) (bool, error) {
+	switch m.policy {
+	case DropNewest:
+		m.drop(msg, DroppedNewest, &m.dropped)
+		return false, nil
+	case DropOldest:
+		return m.evictOldest(msg), nil
+	case Fail:
+		m.rejected.Add(1)
+		return false, ErrFull
+	default:
+		return m.block(ctx, msg)
+	}
+}
+
+func (m *Mailbox) block(ctx context.Context, msg any) (bool, error) {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	select {
+	case m.user <- msg:
+		return true, nil
+	case <-ctx.Done():
+		return false, fmt.Errorf("mailbox: full, gave up waiting: %w", context.Cause(ctx))
+	}
+}
+
+// evictOldest makes room by discarding the oldest messages. Under heavy
+// contention other senders may take the freed slot; after a bounded number
+// of tries the new message is dropped instead, and counted as such.
+func (m *Mailbox) evictOldest(msg any) bool {
+	for range 8 {
+		select {
+		case old := <-m.user:
+			m.drop(old, DroppedOldest, &m.evicted)
+		default:
+		}
+		select {
+		case m.user <- msg:
+			return true
+		default:
+		}
+	}
+	m.drop(msg, DroppedNewest, &m.dropped)
+	return false
+}
+
+func (m *Mailbox) drop(msg any, reason DropReason, counter *atomic.Uint64) {
+	counter.Add(1)
+	if m.onDrop != nil {
+		m.onDrop(msg, reason)
+	}
+}
+
+// Close marks the mailbox closed: later posts return ErrClosed and the
+// messages still queued are handed to the drop handler with DroppedClosed.
+// System messages are left for DrainSystem. Close is idempotent and safe
+// from any goroutine.
+func (m *Mailbox) Close() {
+	m.closed.Store(true)
+	m.flush()
+}
+
+// Closed reports whether Close was called.
+func (m *Mailbox) Closed() bool { return m.closed.Load() }
+
+// flush hands every queued user message to the drop handler. Any goroutine
+// may flush; each message is received, and reported, exactly once.
+func (m *Mailbox) flush() {
+	for {
+		select {
+		case msg := <-m.user:
+			m.drop(msg, DroppedClosed, &m.flushed)
+		default:
+			return
+		}
+	}
+}
