@@ -127,6 +127,14 @@ func (s *System) MailboxStats(ref Ref) (MailboxStats, bool) {
 // start order, Stopped — and waits until it is dead or ctx ends. Stopping
 // an actor that is already dead returns nil at once.
 func (s *System) Stop(ctx context.Context, ref Ref) error {
+	return s.Exit(ctx, ref, ErrNormal)
+}
+
+// Exit stops the actor ref like Stop, with reason as its exit reason (what
+// watchers, its parent and context.Cause see): a supervisor stops a slow
+// consumer with a reason wrapping ErrSlowConsumer. For a remote ref the
+// reason is ErrNormal.
+func (s *System) Exit(ctx context.Context, ref Ref, reason error) error {
 	if !s.isLocal(ref) {
 		t, err := s.remote(ref)
 		if err != nil {
@@ -141,7 +149,7 @@ func (s *System) Stop(ctx context.Context, ref Ref) error {
 		}
 		return err
 	}
-	return c.stop(ctx, ErrNormal)
+	return c.stop(ctx, reason)
 }
 
 // Kill stops the local actor ref at once: its context is cancelled and
