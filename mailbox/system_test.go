@@ -38,13 +38,13 @@ func TestSystemLaneNeverBlocksOnFullUserLane(t *testing.T) {
 				}
 				next := 0
 				n := mb.DrainSystem(func(m any) {
-					if m != next {
-						t.Fatalf("system message %v, want %d", m, next)
+					if m != next && !t.Failed() {
+						t.Errorf("system message %v, want %d (FIFO)", m, next)
 					}
 					next++
 				})
 				if n != 1000 || mb.HasSystem() {
-					t.Fatalf("DrainSystem handled %d, HasSystem after: %v", n, mb.HasSystem())
+					t.Errorf("DrainSystem handled %d, HasSystem after: %v", n, mb.HasSystem())
 				}
 				if mb.Len() != 1 {
 					t.Errorf("user lane changed: len %d", mb.Len())
