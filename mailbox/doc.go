@@ -29,7 +29,7 @@
 //
 // Any number of goroutines may post. One goroutine, the owner, receives:
 // from [Mailbox.C] (a plain channel it may select on together with timers)
-// and from the system lane with [Mailbox.TakeSystem]. The user channel is
+// and from the system lane with [Mailbox.DrainSystem]. The user channel is
 // never closed, so a post can never panic; [Mailbox.Close] marks the mailbox
 // closed and later posts return [ErrClosed].
 package mailbox

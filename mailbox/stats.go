@@ -45,8 +45,9 @@ func (m *Mailbox) Stats() Stats {
 // An AgeProbe estimates how long the oldest queued message of a mailbox
 // has been waiting, without timestamping messages: each Sample records how
 // many messages had been posted by then, so the oldest queued message is
-// known to have been posted no earlier than the first sample that counted
-// it. The estimate is a lower bound, accurate to the sampling interval.
+// known to have been posted no later than the first sample that counted
+// it (and after the sample before). The estimate is a lower bound,
+// accurate to the sampling interval.
 //
 // An AgeProbe belongs to one goroutine (typically a supervisor's monitor
 // tick); it is not safe for concurrent use. It keeps at most maxSamples
