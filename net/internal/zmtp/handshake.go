@@ -1,6 +1,7 @@
 package zmtp
 
 import (
+	"bytes"
 	"bufio"
 	"context"
 	"encoding/binary"
@@ -38,14 +39,11 @@ func handshake(ctx context.Context, raw stdnet.Conn, cfg *config, server bool) (
 	return c, nil
 }
 
-// watchContext sets the connection deadline from ctx and interrupts the
-// I/O when ctx ends. The returned stop clears the deadline, waits for the
-// interrupting callback if it ran, and returns the context's cause if it
-// ended.
+// watchContext interrupts the I/O on raw when ctx ends (by setting a
+// past deadline, so ctx.Err is set before the I/O fails). The returned
+// stop waits for the interrupting callback if it ran, clears the deadline,
+// and returns the context's cause if it ended.
 func watchContext(ctx context.Context, raw stdnet.Conn) (stop func() error) {
-	if d, ok := ctx.Deadline(); ok {
-		_ = raw.SetDeadline(d)
-	}
 	fired := make(chan struct{})
 	stopFunc := context.AfterFunc(ctx, func() {
 		_ = raw.SetDeadline(time.Unix(1, 0))
@@ -97,8 +95,9 @@ type handshakeConn struct {
 	stdnet.Conn
 	r       *bufio.Reader
 	w       *bufio.Writer
-	left    int  // bytes before the next frame header
-	greeted bool // the greeting has been checked
+	left    int    // bytes before the next frame header
+	greeted bool   // the greeting has been checked
+	fixed   []byte // a rewritten frame to serve before reading on
 }
 
 func (h *handshakeConn) Write(p []byte) (int, error) {
@@ -110,6 +109,11 @@ func (h *handshakeConn) Write(p []byte) (int, error) {
 }
 
 func (h *handshakeConn) Read(p []byte) (int, error) {
+	if len(h.fixed) > 0 {
+		n := copy(p, h.fixed)
+		h.fixed = h.fixed[n:]
+		return n, nil
+	}
 	if h.left == 0 {
 		if err := h.next(); err != nil {
 			return 0, err
@@ -152,5 +156,26 @@ func (h *handshakeConn) next() error {
 		return fmt.Errorf("%w: handshake frame of %d bytes, limit %d", ErrMessageTooLarge, size, maxHandshakeFrame)
 	}
 	h.left = hdr + int(size)
+	return h.fixLibzmqError(hdr, int(size))
+}
+
+// libzmqError is how libzmq 4.3 spells the ERROR command name: its source
+// writes "\x5ERROR", which C reads as the byte 0x5E followed by "RROR".
+// libzmq peers understand only this form from each other.
+var libzmqError = []byte("\x5eRROR")
+
+// fixLibzmqError rewrites libzmq 4.3's ERROR command into the RFC 23 form
+// ("\x05ERROR") so that a PLAIN server refusing us gives a clear error.
+func (h *handshakeConn) fixLibzmqError(hdr, size int) error {
+	b, err := h.r.Peek(2)
+	if err != nil || b[0]&flagCommand == 0 || hdr != 2 || size < len(libzmqError) || size == 255 {
+		return nil // not a short command frame: nothing to fix
+	}
+	if b, err = h.r.Peek(hdr + size); err != nil || !bytes.Equal(b[2:2+len(libzmqError)], libzmqError) {
+		return nil
+	}
+	h.fixed = append([]byte{flagCommand, byte(size + 1), 5, 'E'}, b[3:]...)
+	_, _ = h.r.Discard(hdr + size)
+	h.left = 0
 	return nil
 }

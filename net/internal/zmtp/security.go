@@ -14,8 +14,11 @@ import (
 // short body, and an ERROR from the peer becomes an unclear error.
 
 // statusAuthFailed is the reason a PLAIN server sends in its ERROR
-// command: the ZAP status code (RFC 27) that libzmq sends too, so libzmq
-// clients report ZMQ_EVENT_HANDSHAKE_FAILED_AUTH with status 400.
+// command: the ZAP status code (RFC 27) that libzmq sends too. (libzmq
+// 4.3 misspells the ERROR command itself, see libzmqError, so a libzmq
+// 4.3 client reports our RFC-conformant ERROR as a protocol failure,
+// ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL, rather than an authentication
+// failure; either way it is refused.)
 const statusAuthFailed = "400"
 
 // clearText is the frame transform of NULL and PLAIN: none.
