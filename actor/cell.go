@@ -26,9 +26,10 @@ type cell struct {
 	handler Handler // nil for the loop form
 	proc    Process
 
-	run        atomic.Int32 // 1 while a goroutine owns the cell
-	status     atomic.Int32 // alive, stopping, dead
-	subscribed atomic.Bool  // has pub-sub subscriptions to remove at exit
+	run        atomic.Int32  // idle, running or parked
+	parkedAt   atomic.Uint32 // reaper tick at which the owner parked
+	status     atomic.Int32  // alive, stopping, dead
+	subscribed atomic.Bool   // has pub-sub subscriptions to remove at exit
 	cancel     atomic.Pointer[context.CancelCauseFunc]
 	reason     error // exit reason; written before status becomes dead
 
@@ -40,6 +41,7 @@ type cell struct {
 	stopChild   *cell // child being stopped while this cell stops
 	loopRunning bool
 	graceful    bool
+	hot         bool // got a message while lingering: park instead of leaving
 }
 
 const (
@@ -48,11 +50,40 @@ const (
 	dead
 )
 
-// schedule makes sure a goroutine will look at the cell's mailbox.
+// Values of cell.run.
+const (
+	idle    int32 = iota // no goroutine owns the cell
+	running              // a goroutine owns the cell and is working
+	parked               // the owner is blocked receiving from the inbox
+)
+
+// Tokens the runtime puts on a user lane to wake a parked owner; they are
+// never delivered to the actor.
+var (
+	wakeToken = &mailbox.Token{Name: "wake"} // look at the system lane
+	reapToken = &mailbox.Token{Name: "reap"} // leave if still idle
+)
+
+// schedule makes sure a goroutine will look at the cell's mailbox: it
+// starts one if none owns the cell. A parked owner needs nothing: it is
+// blocked receiving from the user lane and wakes with the message.
 func (c *cell) schedule() {
-	if c.run.Load() == 0 && c.run.CompareAndSwap(0, 1) {
+	if c.run.Load() == idle && c.run.CompareAndSwap(idle, running) {
 		c.sys.goroutineStarted()
 		go c.drain()
+	}
+}
+
+// wake makes sure the cell's owner notices a system message.
+func (c *cell) wake() {
+	switch c.run.Load() {
+	case idle:
+		c.schedule()
+	case parked:
+		c.mb.Signal(wakeToken)
+		if c.run.Load() == idle {
+			c.schedule()
+		}
 	}
 }
 
@@ -60,8 +91,8 @@ func (c *cell) drain() {
 	defer c.sys.goroutineDone()
 	for {
 		c.work()
-		c.run.Store(0)
-		if !c.hasWork() || !c.run.CompareAndSwap(0, 1) {
+		c.run.Store(idle)
+		if !c.hasWork() || !c.run.CompareAndSwap(idle, running) {
 			return
 		}
 	}
@@ -75,7 +106,10 @@ func (c *cell) hasWork() bool {
 }
 
 // work handles system messages first, then user messages, until both lanes
-// stay empty for the linger period.
+// stay empty. A cold actor then lingers for a few scheduler yields and
+// returns; a hot one — one that got a message while lingering — parks on
+// its inbox instead, which wakes it much faster, until the system's reaper
+// finds it idle and sends it home.
 func (c *cell) work() {
 	spins := 0
 	for {
@@ -89,10 +123,21 @@ func (c *cell) work() {
 		}
 		select {
 		case v := <-c.mb.C():
-			c.handleUser(v)
+			if spins > 0 {
+				c.hot = true
+			}
 			spins = 0
+			if !c.handleValue(v) {
+				return
+			}
 			continue
 		default:
+		}
+		if c.hot && c.sys.parkSlot() {
+			if !c.park() {
+				return
+			}
+			continue
 		}
 		if spins >= c.sys.linger {
 			return
@@ -102,9 +147,43 @@ func (c *cell) work() {
 	}
 }
 
+// park blocks on the inbox until a message or a token comes. It returns
+// false when the reaper asks the goroutine to leave.
+func (c *cell) park() bool {
+	defer c.sys.parked.Add(-1)
+	c.parkedAt.Store(c.sys.tick.Load())
+	c.run.Store(parked)
+	if c.mb.HasSystem() {
+		c.run.Store(running)
+		return true
+	}
+	v := <-c.mb.C()
+	c.run.Store(running)
+	return c.handleValue(v)
+}
+
+// handleValue handles a value from the user lane: a message or a token. It
+// returns false for a reap token that still finds the actor idle.
+func (c *cell) handleValue(v any) bool {
+	switch v {
+	case any(wakeToken):
+		return true
+	case any(reapToken):
+		if c.mb.Len() > 0 || c.mb.HasSystem() {
+			return true
+		}
+		c.hot = false
+		return false
+	}
+	c.handleUser(v)
+	return true
+}
+
 func (c *cell) handleUser(v any) {
 	if env, ok := v.(*Envelope); ok {
 		c.proc.msg, c.proc.sender = env.Message, env.Sender
+		*env = Envelope{}
+		envelopes.Put(env)
 	} else {
 		c.proc.msg, c.proc.sender = v, Ref{}
 	}
@@ -155,7 +234,7 @@ func (c *cell) postSystem(msg any) {
 		c.mb.DrainSystem(c.handleDead)
 		return
 	}
-	c.schedule()
+	c.wake()
 }
 
 // context returns the actor's lifetime context, made on first use.

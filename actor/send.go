@@ -4,9 +4,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/troupe-go/troupe/mailbox"
 )
+
+// envelopes recycles the envelopes of messages sent with a sender. A
+// handler-form actor returns each one after unpacking it; those read by
+// loop-form actors are left to the garbage collector, since the loop may
+// keep them.
+var envelopes = sync.Pool{New: func() any { return new(Envelope) }}
 
 // MailboxStats is a snapshot of an actor's mailbox counters.
 type MailboxStats = mailbox.Stats
@@ -42,7 +49,9 @@ func (s *System) send(ctx context.Context, to, from Ref, msg any) error {
 	}
 	var v any = msg
 	if !from.IsZero() {
-		v = &Envelope{Sender: from, Message: msg}
+		env := envelopes.Get().(*Envelope)
+		env.Sender, env.Message = from, msg
+		v = env
 	}
 	if err := c.mb.Post(ctx, v); err != nil {
 		return s.postFailed(c, from, msg, err)
@@ -56,10 +65,10 @@ func (s *System) postFailed(c *cell, from Ref, msg any, err error) error {
 	case errors.Is(err, mailbox.ErrClosed):
 		s.deadLetter(c.ref, from, msg, ReasonNotFound)
 		return fmt.Errorf("actor: send to %v: %w", c.ref, ErrNotFound)
-	case errors.Is(err, mailbox.ErrFull):
-		s.deadLetter(c.ref, from, msg, ReasonFull)
-	default:
+	case c.mb.Policy() == mailbox.Block:
 		s.deadLetter(c.ref, from, msg, ReasonTimeout)
+	default:
+		s.deadLetter(c.ref, from, msg, ReasonFull)
 	}
 	return fmt.Errorf("actor: send to %v: %w", c.ref, err)
 }

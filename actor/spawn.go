@@ -78,7 +78,7 @@ func (s *System) spawn(ctx context.Context, parent *cell, spec *spawnSpec) (Ref,
 			return Ref{}, err
 		}
 	}
-	c.run.Store(1) // this goroutine owns the cell until the start step is done
+	c.run.Store(running) // this goroutine owns the cell until the start step is done
 	s.cells.store(seq, c)
 	if err := c.start(); err != nil {
 		c.abort(err)
@@ -93,7 +93,7 @@ func (s *System) spawn(ctx context.Context, parent *cell, spec *spawnSpec) (Ref,
 	if s.closing.Load() && parent == nil {
 		c.mb.PostSystem(&stopRequest{reason: ErrShutdown})
 	}
-	c.run.Store(0)
+	c.run.Store(idle)
 	if c.hasWork() {
 		c.schedule()
 	}
@@ -145,7 +145,7 @@ func (c *cell) abort(reason error) {
 	}
 	c.mb.Close()
 	c.mb.DrainSystem(c.handleDead)
-	c.run.Store(0)
+	c.run.Store(idle)
 }
 
 func (s *System) newMailbox(owner Ref, opts []mailbox.Option) *mailbox.Mailbox {

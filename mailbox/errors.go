@@ -4,7 +4,8 @@ import "errors"
 
 var (
 	// ErrFull is returned by Post under the Fail policy when the mailbox is at
-	// its high-water mark.
+	// its high-water mark, and wrapped (with the context's cause) under Block
+	// when the sender's context ends before there is room.
 	ErrFull = errors.New("mailbox: full")
 	// ErrClosed is returned by Post after Close.
 	ErrClosed = errors.New("mailbox: closed")

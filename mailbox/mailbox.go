@@ -33,6 +33,9 @@ func New(opts ...Option) *Mailbox {
 	for _, o := range opts {
 		o(&cfg)
 	}
+	if cfg.policy > Fail {
+		panic(fmt.Sprintf("mailbox: unknown overflow policy %d", cfg.policy))
+	}
 	return &Mailbox{user: make(chan any, cfg.capacity), policy: cfg.policy, onDrop: cfg.onDrop}
 }
 
@@ -109,7 +112,7 @@ func (m *Mailbox) block(ctx context.Context, msg any) (bool, error) {
 	case m.user <- msg:
 		return true, nil
 	case <-ctx.Done():
-		return false, fmt.Errorf("mailbox: full, gave up waiting: %w", context.Cause(ctx))
+		return false, fmt.Errorf("%w, gave up waiting: %w", ErrFull, context.Cause(ctx))
 	}
 }
 
@@ -134,6 +137,9 @@ func (m *Mailbox) evictOldest(msg any) bool {
 }
 
 func (m *Mailbox) drop(msg any, reason DropReason, counter *atomic.Uint64) {
+	if _, ok := msg.(*Token); ok {
+		return
+	}
 	counter.Add(1)
 	if m.onDrop != nil {
 		m.onDrop(msg, reason)
@@ -162,5 +168,23 @@ func (m *Mailbox) flush() {
 		default:
 			return
 		}
+	}
+}
+
+// A Token is a control value that an owner puts on its own user lane with
+// Signal, to wake itself when it is blocked receiving from C(). Tokens are
+// not messages: they are not counted as posted, dropped, evicted or
+// flushed, and never reach the drop handler. The owner must recognise its
+// tokens when it receives them (compare pointers).
+type Token struct{ Name string }
+
+// Signal puts t on the user lane if there is room, and reports whether it
+// did. Depth counts a queued token like a message.
+func (m *Mailbox) Signal(t *Token) bool {
+	select {
+	case m.user <- t:
+		return true
+	default:
+		return false
 	}
 }
