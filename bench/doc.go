@@ -29,7 +29,7 @@
 // goroutine behind. The Go benchmarks in this package (BenchmarkW1PingPong
 // and so on) drive the same functions with b.N as the count.
 //
-// Nothing in this package is safe to run twice at the same time in one
-// process if the figures are to mean anything, but every function is safe
-// for concurrent use.
+// Every function is safe for concurrent use, but runs that overlap distort
+// each other's figures: run one at a time. W4's memory figure is read from
+// /proc, so this package measures on Linux only.
 package bench

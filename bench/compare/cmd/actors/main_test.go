@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"go.uber.org/goleak"
+
+	"github.com/troupe-go/troupe/bench"
 )
 
 // envRunMain makes the test binary behave as the command, so tests (and
@@ -144,5 +146,24 @@ func TestNum(t *testing.T) {
 	}
 	if got := ratio(1, 0); got != "n/a" {
 		t.Errorf("ratio(1, 0) = %q", got)
+	}
+}
+
+func TestSpreadNote(t *testing.T) {
+	rows := []row{
+		medianRow("W1 ping-pong, ns", map[string][]bench.Result{
+			"troupe":     {{N: 10, Elapsed: 10}, {N: 10, Elapsed: 30}},
+			"protoactor": {{N: 10, Elapsed: 10}, {N: 10, Elapsed: 11}},
+			"chan":       {{N: 10, Elapsed: 10}},
+		}, nsPerOp),
+	}
+	if got, want := spreadNote(rows, 1.5), "Noisy cells (largest/smallest run above 1.5×): W1 ping-pong troupe 3.0×."; got != want {
+		t.Errorf("spreadNote = %q, want %q", got, want)
+	}
+	if got := spreadNote(rows, 5); !strings.HasPrefix(got, "Every cell's runs agree within 5.0×") {
+		t.Errorf("spreadNote(5) = %q", got)
+	}
+	if got := rows[0].vals; got[0] != 2 || math.Abs(got[1]-1.05) > 1e-9 || got[2] != 1 {
+		t.Errorf("medians %v, want [2 1.05 1]", got)
 	}
 }

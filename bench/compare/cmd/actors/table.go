@@ -18,10 +18,12 @@ var columns = []string{"troupe", "protoactor", "chan"}
 // tableHeader is the table's first line.
 const tableHeader = "| workload | Troupe | Proto.Actor | channel | Troupe/Proto.Actor |"
 
-// A row is one line of the table: a label and one value per column.
+// A row is one line of the table: a label, one value per column and, for
+// medians, each column's spread (largest over smallest run).
 type row struct {
-	label string
-	vals  []float64
+	label  string
+	vals   []float64
+	spread []float64
 }
 
 // metric reads one figure from a result.
@@ -68,8 +70,35 @@ func medianRow(label string, byRunner map[string][]bench.Result, m metric) row {
 			vs = append(vs, m(res))
 		}
 		r.vals = append(r.vals, median(vs))
+		r.spread = append(r.spread, spread(vs))
 	}
 	return r
+}
+
+// spread returns max/min of vs, or 1 when it cannot be told.
+func spread(vs []float64) float64 {
+	if len(vs) == 0 || slices.Min(vs) <= 0 {
+		return 1
+	}
+	return slices.Max(vs) / slices.Min(vs)
+}
+
+// spreadNote lists the cells whose runs disagree by more than a factor of
+// noisy, so a reader knows which medians to trust less.
+func spreadNote(rows []row, noisy float64) string {
+	var cells []string
+	for _, r := range rows {
+		label, _, _ := strings.Cut(r.label, ",")
+		for i, sp := range r.spread {
+			if sp > noisy {
+				cells = append(cells, fmt.Sprintf("%s %s %.1f×", label, columns[i], sp))
+			}
+		}
+	}
+	if len(cells) == 0 {
+		return fmt.Sprintf("Every cell's runs agree within %.1f× (largest/smallest).", noisy)
+	}
+	return fmt.Sprintf("Noisy cells (largest/smallest run above %.1f×): %s.", noisy, strings.Join(cells, "; "))
 }
 
 // dropsRow sums W2 drops over every P and run.
@@ -111,6 +140,7 @@ func writeTable(w io.Writer, rows []row, notes []string) error {
 			r.label, num(r.vals[0]), num(r.vals[1]), num(r.vals[2]), ratio(r.vals[0], r.vals[1]))
 	}
 	b.WriteString("\n")
+	notes = append(notes, spreadNote(rows, 1.5))
 	for _, n := range notes {
 		b.WriteString(n + "\n")
 	}
