@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"runtime"
 	"slices"
+	"strings"
 
 	"github.com/troupe-go/troupe/bench"
 )
@@ -36,11 +38,13 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return runChild(o, runners, stdout)
 	}
 	tasks := o.tasks()
+	loadBefore := loadAvg()
 	res, err := measure(o, runners, tasks, stderr)
 	if err != nil {
 		return err
 	}
-	return writeTable(stdout, buildRows(tasks, res), notes(o, res))
+	ns := append(notes(o, res), fmt.Sprintf("Load average (1 min) before and after: %s, %s.", loadBefore, loadAvg()))
+	return writeTable(stdout, buildRows(tasks, res), ns)
 }
 
 // tasks lists the selected workloads in table order.
@@ -104,4 +108,18 @@ func runOne(o options, rn bench.Runner, t task, stderr io.Writer) (bench.Result,
 		return spawnChild(ctx, o, rn.Name(), t.n, stderr)
 	}
 	return bench.Result{}, fmt.Errorf("%w: unknown workload %q", errUsage, t.w)
+}
+
+// loadAvg returns the one-minute load average from /proc/loadavg, which
+// says how busy the machine was besides this program, or why it is unknown.
+func loadAvg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return fmt.Sprintf("unknown (%v)", err)
+	}
+	f := strings.Fields(string(b))
+	if len(f) == 0 {
+		return "unknown (empty /proc/loadavg)"
+	}
+	return f[0]
 }
