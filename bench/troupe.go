@@ -25,12 +25,18 @@ func NewTroupe(opts ...Option) *Troupe {
 // Name returns "troupe".
 func (*Troupe) Name() string { return "troupe" }
 
+// shutdownLimit bounds the shutdown of a run's system, which starts after
+// the run's own context may have ended.
+const shutdownLimit = time.Minute
+
 // withSystem runs f on a fresh system and shuts it down afterwards; a
 // shutdown error is returned unless f failed first.
 func withSystem(ctx context.Context, f func(*actor.System) error) (err error) {
 	sys := actor.NewSystem()
 	defer func() {
-		if serr := sys.Shutdown(context.WithoutCancel(ctx)); serr != nil && err == nil {
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownLimit)
+		defer cancel()
+		if serr := sys.Shutdown(sctx); serr != nil && err == nil {
 			err = fmt.Errorf("bench: shutdown: %w", serr)
 		}
 	}()
