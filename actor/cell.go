@@ -22,7 +22,7 @@ type cell struct {
 	seq     uint64
 	spec    *spawnSpec
 	parent  *cell
-	mb      *mailbox.Mailbox
+	mb      mailbox.Mailbox
 	handler Handler // nil for the loop form
 	proc    Process
 
@@ -69,8 +69,7 @@ var (
 // blocked receiving from the user lane and wakes with the message.
 func (c *cell) schedule() {
 	if c.run.Load() == idle && c.run.CompareAndSwap(idle, running) {
-		c.sys.goroutineStarted()
-		go c.drain()
+		c.sys.dispatch(c)
 	}
 }
 
@@ -87,8 +86,8 @@ func (c *cell) wake() {
 	}
 }
 
+// drain runs the cell until it is idle, on a worker goroutine that owns it.
 func (c *cell) drain() {
-	defer c.sys.goroutineDone()
 	for {
 		c.work()
 		c.run.Store(idle)

@@ -37,8 +37,10 @@ type ActorStopped struct {
 func (s *System) PublishEvent(topic string, ev any) { s.publishEvent(topic, ev) }
 
 func (s *System) publishEvent(topic string, ev any) {
-	if len(*s.subs.Load()) == 0 {
-		return
+	if s.hasSubscribers() {
+		s.Publish(topic, ev)
 	}
-	s.Publish(topic, ev)
 }
+
+// hasSubscribers lets hot paths skip building an event nobody will see.
+func (s *System) hasSubscribers() bool { return len(*s.subs.Load()) > 0 }

@@ -151,7 +151,9 @@ func (c *cell) finish() {
 		w <- nil
 	}
 	c.watchers, c.stopWaiters, c.children = nil, nil, nil
-	s.publishEvent(TopicStopped, ActorStopped{Ref: c.ref, Reason: c.reason})
+	if s.hasSubscribers() {
+		s.publishEvent(TopicStopped, ActorStopped{Ref: c.ref, Reason: c.reason})
+	}
 	if c.parent != nil {
 		c.parent.postSystem(childExited{child: c, reason: c.reason})
 	} else {

@@ -6,6 +6,37 @@ import "time"
 // periods is sent home.
 const reapInterval = 250 * time.Millisecond
 
+// dispatch hands a cell that has work to a goroutine: an idle worker if one
+// is waiting, else a new one. Workers that finish go back to waiting, up
+// to maxIdleWorkers of them, so bursts of messages to many cold actors do
+// not cost a goroutine start each.
+func (s *System) dispatch(c *cell) {
+	select {
+	case s.runq <- c:
+	default:
+		s.goroutineStarted()
+		go s.worker(c)
+	}
+}
+
+func (s *System) worker(c *cell) {
+	defer s.goroutineDone()
+	for {
+		c.drain()
+		if s.idleWorkers.Add(1) > s.maxIdleWorkers {
+			s.idleWorkers.Add(-1)
+			return
+		}
+		select {
+		case c = <-s.runq:
+			s.idleWorkers.Add(-1)
+		case <-s.quit:
+			s.idleWorkers.Add(-1)
+			return
+		}
+	}
+}
+
 // parkSlot reserves one of the parked-goroutine slots; park releases it.
 func (s *System) parkSlot() bool {
 	if s.parked.Add(1) <= s.maxParked {
@@ -25,7 +56,7 @@ func (s *System) startReaper() {
 			select {
 			case <-t.C:
 				s.reap()
-			case <-s.reaper:
+			case <-s.quit:
 				return
 			}
 		}

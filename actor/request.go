@@ -21,7 +21,20 @@ type futureReply struct {
 	err error
 }
 
-var futurePool = sync.Pool{New: func() any { return &future{reply: make(chan futureReply, 1)} }}
+// futurePool recycles the futures of one System. Each System has its own:
+// a future's channel belongs to the synctest bubble (if any) that made it,
+// and a pool shared by all systems would hand it to a test in another
+// bubble, or outside any, which is a fatal error.
+type futurePool struct{ pool sync.Pool }
+
+func (p *futurePool) get() *future {
+	if f, ok := p.pool.Get().(*future); ok {
+		return f
+	}
+	return &future{reply: make(chan futureReply, 1)}
+}
+
+func (p *futurePool) put(f *future) { p.pool.Put(f) }
 
 // Request sends msg to to and waits for the reply (the message the target
 // passes to Process.Reply) until ctx ends. On timeout it returns a
@@ -33,7 +46,7 @@ func (s *System) Request(ctx context.Context, to Ref, msg any) (any, error) {
 	if seq == 0 {
 		return nil, ErrExhausted
 	}
-	f := futurePool.Get().(*future)
+	f := s.futurePool.get()
 	id := futureBit | s.epoch | seq
 	f.id.Store(id)
 	s.futures.store(seq, f)
@@ -45,7 +58,7 @@ func (s *System) Request(ctx context.Context, to Ref, msg any) (any, error) {
 	select {
 	case r := <-f.reply:
 		s.futures.remove(seq, f)
-		futurePool.Put(f)
+		s.futurePool.put(f)
 		return r.msg, r.err
 	case <-ctx.Done():
 		s.releaseFuture(f, seq, id)
@@ -61,7 +74,7 @@ func (s *System) releaseFuture(f *future, seq, id uint64) {
 		r := <-f.reply
 		s.deadLetter(Ref{Node: s.Node(), ID: id}, Ref{}, r.msg, ReasonLateReply)
 	}
-	futurePool.Put(f)
+	s.futurePool.put(f)
 }
 
 // completeFuture hands a reply to the request waiting on ref.

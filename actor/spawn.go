@@ -14,12 +14,17 @@ type SpawnOption func(*spawnSpec)
 // spawnSpec is what is needed to start an actor again: it is shared by its
 // successive incarnations.
 type spawnSpec struct {
-	behavior  Behavior
-	name      string
-	mailbox   []mailbox.Option
-	restarts  restartWindow
-	restartOf Ref   // set for a restart: the incarnation being replaced
-	reason    error // why it is being replaced
+	behavior Behavior
+	name     string
+	mailbox  []mailbox.Option
+	restarts restartWindow
+	replaces *replacement // set for a restart
+}
+
+// replacement names the incarnation a restart replaces, and why it died.
+type replacement struct {
+	prev   Ref
+	reason error
 }
 
 // WithName registers the actor under name, unique in the system while the
@@ -39,7 +44,7 @@ func WithMailbox(opts ...mailbox.Option) SpawnOption {
 // reason: it receives Restarting before Started, and a Restarted event is
 // published. Supervisors use it when they restart a child.
 func Replacing(prev Ref, reason error) SpawnOption {
-	return func(s *spawnSpec) { s.restartOf, s.reason = prev, reason }
+	return func(s *spawnSpec) { s.replaces = &replacement{prev: prev, reason: reason} }
 }
 
 // Spawn starts a top-level actor and returns its ref once its start step
@@ -71,7 +76,7 @@ func (s *System) spawn(ctx context.Context, parent *cell, spec *spawnSpec) (Ref,
 	c := &cell{sys: s, seq: seq, spec: spec, parent: parent}
 	c.ref = Ref{Node: s.Node(), Name: spec.name, ID: s.epoch | seq}
 	c.proc.cell = c
-	c.mb = s.newMailbox(c.ref, spec.mailbox)
+	c.mb.Init(c, spec.mailbox...)
 	if spec.name != "" {
 		if err := s.names.register(ctx, spec.name, c.ref); err != nil {
 			s.cells.abandon(seq)
@@ -87,8 +92,8 @@ func (s *System) spawn(ctx context.Context, parent *cell, spec *spawnSpec) (Ref,
 	if parent != nil {
 		parent.postSystem(childStarted{child: c})
 	}
-	if !spec.restartOf.IsZero() {
-		s.publishEvent(TopicRestarted, Restarted{Old: spec.restartOf, New: c.ref, Reason: spec.reason})
+	if r := spec.replaces; r != nil {
+		s.publishEvent(TopicRestarted, Restarted{Old: r.prev, New: c.ref, Reason: r.reason})
 	}
 	if s.closing.Load() && parent == nil {
 		c.mb.PostSystem(&stopRequest{reason: ErrShutdown})
@@ -126,8 +131,8 @@ func (c *cell) start() error {
 	if c.handler == nil {
 		return errors.New("behavior made a nil Handler")
 	}
-	if !spec.restartOf.IsZero() {
-		if err := c.deliver(Restarting{Previous: spec.restartOf, Reason: spec.reason}); err != nil {
+	if r := spec.replaces; r != nil {
+		if err := c.deliver(Restarting{Previous: r.prev, Reason: r.reason}); err != nil {
 			return err
 		}
 	}
@@ -148,21 +153,15 @@ func (c *cell) abort(reason error) {
 	c.run.Store(idle)
 }
 
-func (s *System) newMailbox(owner Ref, opts []mailbox.Option) *mailbox.Mailbox {
-	onDrop := func(msg any, why mailbox.DropReason) {
-		reason := ReasonDropped
-		if why == mailbox.DroppedClosed {
-			reason = ReasonStopped
-		}
-		env, _ := msg.(*Envelope)
-		if env != nil {
-			s.deadLetter(owner, env.Sender, env.Message, reason)
-			return
-		}
-		s.deadLetter(owner, Ref{}, msg, reason)
+// Dropped turns a message the mailbox discarded into a dead letter.
+func (c *cell) Dropped(msg any, why mailbox.DropReason) {
+	reason := ReasonDropped
+	if why == mailbox.DroppedClosed {
+		reason = ReasonStopped
 	}
-	all := make([]mailbox.Option, 0, len(opts)+1)
-	all = append(all, opts...)
-	all = append(all, mailbox.WithDropHandler(onDrop))
-	return mailbox.New(all...)
+	if env, ok := msg.(*Envelope); ok {
+		c.sys.deadLetter(c.ref, env.Sender, env.Message, reason)
+		return
+	}
+	c.sys.deadLetter(c.ref, Ref{}, msg, reason)
 }

@@ -73,7 +73,7 @@ func (c *cell) callSupervisor(sup Supervisor, child Ref, reason error) (err erro
 
 func (c *cell) respawn(child *cell, reason error) {
 	spec := child.spec
-	spec.restartOf, spec.reason = child.ref, reason
+	spec.replaces = &replacement{prev: child.ref, reason: reason}
 	if _, err := c.sys.spawn(c.context(), c, spec); err != nil {
 		c.sys.log.Error("actor: restart failed", "actor", child.ref, "err", err)
 	}
@@ -90,7 +90,7 @@ func (s *System) superviseTopLevel(c *cell) {
 		s.log.Error("actor: too many restarts, leaving it stopped", "actor", c.ref, "reason", c.reason)
 		return
 	}
-	spec.restartOf, spec.reason = c.ref, c.reason
+	spec.replaces = &replacement{prev: c.ref, reason: c.reason}
 	if _, err := s.spawn(context.Background(), nil, spec); err != nil {
 		s.log.Error("actor: restart failed", "actor", c.ref, "err", err)
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"runtime"
 	"sync/atomic"
 )
 
@@ -12,12 +13,13 @@ import (
 // process's socket context: it knows every actor, routes every message and
 // disposes of all actors on Shutdown. A System is safe for concurrent use.
 type System struct {
-	epoch   uint64 // high bits of every actor id, different for each System
-	node    atomic.Pointer[string]
-	cells   table[cell]
-	futures table[future]
-	names   *registrar
-	log     *slog.Logger
+	epoch      uint64 // high bits of every actor id, different for each System
+	node       atomic.Pointer[string]
+	cells      table[cell]
+	futures    table[future]
+	futurePool futurePool // per system: see futurePool
+	names      *registrar
+	log        *slog.Logger
 
 	transport atomic.Pointer[transportBox]
 	subs      atomic.Pointer[[]subscription]
@@ -33,7 +35,11 @@ type System struct {
 	parked    atomic.Int64  // goroutines parked on an inbox
 	maxParked int64         // cap on parked goroutines
 	tick      atomic.Uint32 // reaper ticks so far
-	reaper    chan struct{} // closed to stop the reaper
+	quit      chan struct{} // closed to stop the reaper and idle workers
+
+	runq           chan *cell // idle workers wait here for a cell to drain
+	idleWorkers    atomic.Int64
+	maxIdleWorkers int64
 }
 
 // A SystemOption configures a System.
@@ -83,13 +89,15 @@ func WithParkedLimit(n int) SystemOption {
 // NewSystem returns a running System. Call Shutdown to dispose of it.
 func NewSystem(opts ...SystemOption) *System {
 	s := &System{
-		epoch:     (rand.Uint64()%(1<<23-1) + 1) << epochShift,
-		log:       slog.New(slog.DiscardHandler),
-		idle:      make(chan struct{}, 1),
-		down:      make(chan struct{}),
-		linger:    3,
-		maxParked: 10_000,
-		reaper:    make(chan struct{}),
+		epoch:          (rand.Uint64()%(1<<23-1) + 1) << epochShift,
+		log:            slog.New(slog.DiscardHandler),
+		idle:           make(chan struct{}, 1),
+		down:           make(chan struct{}),
+		linger:         3,
+		maxParked:      10_000,
+		quit:           make(chan struct{}),
+		runq:           make(chan *cell),
+		maxIdleWorkers: int64(max(8, 4*runtime.GOMAXPROCS(0))),
 	}
 	empty := ""
 	s.node.Store(&empty)
@@ -145,7 +153,7 @@ func (s *System) Shutdown(ctx context.Context) error {
 	defer s.finished.Store(true)
 	err := s.stopTopLevel(ctx)
 	s.names.stop()
-	close(s.reaper)
+	close(s.quit)
 	if werr := s.waitGoroutines(ctx); err == nil {
 		err = werr
 	}

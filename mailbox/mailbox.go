@@ -12,7 +12,7 @@ import (
 type Mailbox struct {
 	user   chan any
 	system systemLane
-	onDrop func(msg any, reason DropReason)
+	onDrop DropHandler
 	policy Policy
 	closed atomic.Bool
 
@@ -27,8 +27,19 @@ type Mailbox struct {
 }
 
 // New returns an open mailbox with the given options (default capacity
-// DefaultCapacity, policy Block).
+// DefaultCapacity, policy Block). It panics on an unknown Policy.
 func New(opts ...Option) *Mailbox {
+	m := new(Mailbox)
+	m.Init(nil, opts...)
+	return m
+}
+
+// Init prepares a zero Mailbox, for owners that embed one in a larger
+// struct to save an allocation. h, if not nil, is told about every
+// discarded message (it takes precedence over WithDropHandler). Init must
+// be called once, before the mailbox is shared. It panics on an unknown
+// Policy.
+func (m *Mailbox) Init(h DropHandler, opts ...Option) {
 	cfg := config{capacity: DefaultCapacity}
 	for _, o := range opts {
 		o(&cfg)
@@ -36,7 +47,12 @@ func New(opts ...Option) *Mailbox {
 	if cfg.policy > Fail {
 		panic(fmt.Sprintf("mailbox: unknown overflow policy %d", cfg.policy))
 	}
-	return &Mailbox{user: make(chan any, cfg.capacity), policy: cfg.policy, onDrop: cfg.onDrop}
+	m.user = make(chan any, cfg.capacity)
+	m.policy = cfg.policy
+	m.onDrop = cfg.onDrop
+	if h != nil {
+		m.onDrop = h
+	}
 }
 
 // C returns the user lane for the owner to receive from. It is never closed.
@@ -142,7 +158,7 @@ func (m *Mailbox) drop(msg any, reason DropReason, counter *atomic.Uint64) {
 	}
 	counter.Add(1)
 	if m.onDrop != nil {
-		m.onDrop(msg, reason)
+		m.onDrop.Dropped(msg, reason)
 	}
 }
 
