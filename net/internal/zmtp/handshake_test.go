@@ -196,6 +196,11 @@ func TestListenerClose(t *testing.T) {
 	if err := l.Close(); err != nil {
 		t.Fatalf("second Close: %v", err)
 	}
+	// The stuck connection failed; the waiting one was either handshaken
+	// and closed unaccepted, or cut while the server read its READY.
+	if st := l.Stats(); st.Accepted != st.Unaccepted || st.Unaccepted+st.HandshakeFailures != 2 {
+		t.Errorf("stats %+v: want both connections closed and counted", st)
+	}
 	var m Message
 	if err := waiting.ReadMessage(&m); !errors.Is(err, io.EOF) && !errors.Is(err, stdnet.ErrClosed) {
 		var ne stdnet.Error

@@ -30,8 +30,9 @@ type Listener struct {
 	wg      sync.WaitGroup
 	once    sync.Once
 
-	accepted atomic.Uint64
-	failed   atomic.Uint64
+	accepted   atomic.Uint64 // counters: written by handshake goroutines, read by Stats
+	failed     atomic.Uint64
+	unaccepted atomic.Uint64
 }
 
 // ListenerStats counts what a Listener did.
@@ -41,6 +42,9 @@ type ListenerStats struct {
 	// HandshakeFailures is the number of accepted connections closed
 	// because their handshake failed.
 	HandshakeFailures uint64
+	// Unaccepted is the number of handshaken connections closed by Close
+	// because Accept never took them.
+	Unaccepted uint64
 }
 
 // Listen binds endpoint ("tcp://host:port", "tcp://*:0", "ipc:///path")
@@ -122,7 +126,8 @@ func (l *Listener) Close() error {
 
 // Stats returns the Listener's counters.
 func (l *Listener) Stats() ListenerStats {
-	return ListenerStats{Accepted: l.accepted.Load(), HandshakeFailures: l.failed.Load()}
+	return ListenerStats{Accepted: l.accepted.Load(), HandshakeFailures: l.failed.Load(),
+		Unaccepted: l.unaccepted.Load()}
 }
 
 // acceptLoop accepts connections while fewer than maxPending are in
@@ -198,5 +203,8 @@ func (l *Listener) serve(raw stdnet.Conn) {
 	case <-l.closing:
 		_ = c.Close()
 		<-l.pending
+		l.unaccepted.Add(1)
+		l.cfg.logger.Debug("zmtp: closed a connection never accepted", "endpoint", l.endpoint.String(),
+			"remote", c.RemoteAddr().String())
 	}
 }

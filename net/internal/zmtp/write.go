@@ -44,9 +44,9 @@ func (e *encoder) message(frames [][]byte) error {
 }
 
 // frame appends one frame. A small frame that fits goes in with a single
-// copy; a large one is written header first, then body (bufio writes a
-// body of at least its buffer size straight to the connection when the
-// buffer is empty).
+// copy. A frame of at least the buffer size is not copied: the header and
+// what was buffered before it are flushed, then bufio writes the body
+// straight to the connection.
 func (e *encoder) frame(flags byte, f []byte) error {
 	if len(f) <= 255 && e.w.Available() >= len(f)+2 {
 		b := e.w.AvailableBuffer()
@@ -57,6 +57,11 @@ func (e *encoder) frame(flags byte, f []byte) error {
 	}
 	if err := e.header(flags, len(f)); err != nil {
 		return err
+	}
+	if len(f) >= e.w.Size() {
+		if err := e.w.Flush(); err != nil {
+			return err
+		}
 	}
 	_, err := e.w.Write(f)
 	return err
