@@ -79,14 +79,23 @@ func ParseRef(s string) (Ref, error) {
 	if r.Name == "" && r.ID == 0 {
 		return Ref{}, fmt.Errorf("%w: %q: neither name nor id", ErrBadRef, s)
 	}
+	if r.Name != "" {
+		if err := checkName(r.Name); err != nil {
+			return Ref{}, fmt.Errorf("%w (in %q)", err, s)
+		}
+	}
 	return r, nil
 }
 
-// checkName reports whether name can be registered: non-empty, and free of
-// the characters the string form uses ('#', '@') and of whitespace.
+// checkName reports whether name can be registered: non-empty, not
+// "nobody" (the zero Ref's string form), and free of the characters the
+// string form uses ('#', '@') and of whitespace.
 func checkName(name string) error {
 	if name == "" {
 		return fmt.Errorf("%w: empty name", ErrBadRef)
+	}
+	if name == "nobody" {
+		return fmt.Errorf("%w: name %q is the string form of the zero Ref", ErrBadRef, name)
 	}
 	if strings.ContainsAny(name, "#@ \t\r\n") {
 		return fmt.Errorf("%w: name %q contains '#', '@' or white space", ErrBadRef, name)
