@@ -36,7 +36,7 @@ type Message struct {
 	// Kind is KindData or KindCommand.
 	Kind Kind
 	// Frames are the frames of a data message, in order; an empty frame
-	// is a zero-length, non-nil slice. Nil for a command.
+	// is a zero-length, non-nil slice. Empty for a command.
 	Frames [][]byte
 	// Command is the command, when Kind is KindCommand.
 	Command Command
