@@ -1,8 +1,8 @@
 package zmtp
 
 import (
-	"bytes"
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/binary"
 	"fmt"
