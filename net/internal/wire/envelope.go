@@ -1,0 +1,104 @@
+package wire
+
+import (
+	"github.com/troupe-go/troupe/actor"
+)
+
+// A Kind is the first element of an envelope.
+type Kind uint8
+
+// The envelope kinds (docs/PROTOCOL.md).
+const (
+	Hello     Kind = 0 // [0, node, epoch, version]
+	Send      Kind = 1 // [1, to, from, type, body, corr]
+	Reply     Kind = 2 // [2, corr, type, body]
+	Error     Kind = 3 // [3, corr, code, text]
+	Heartbeat Kind = 4 // [4]
+	Ack       Kind = 5 // [5, count]
+	maxKind        = Ack
+)
+
+// Version is the protocol version a node announces in HELLO.
+const Version = 1
+
+var kindNames = [...]string{"HELLO", "SEND", "REPLY", "ERROR", "HEARTBEAT", "ACK"}
+
+// String names the kind as the protocol document does.
+func (k Kind) String() string {
+	if k <= maxKind {
+		return kindNames[k]
+	}
+	return "KIND?"
+}
+
+// An Envelope is one decoded envelope. Which fields are meaningful depends
+// on Kind; the others are zero.
+type Envelope struct {
+	Kind    Kind
+	To      actor.Ref // Send: the target; empty Node means the receiving node
+	From    actor.Ref // Send: the sender, or zero; empty Node means the sending node
+	Type    string    // Send, Reply: the registered type name of Body
+	Body    []byte    // Send, Reply: the body, raw msgpack (aliases the decoded input)
+	Corr    uint64    // Send, Reply, Error: correlation id for foreign clients, 0 = none
+	Node    string    // Hello: the sender's node address
+	Epoch   uint64    // Hello: the sender's incarnation
+	Version uint64    // Hello: protocol version
+	Count   uint64    // Ack: SEND envelopes taken off the link so far
+	Code    uint64    // Error: error code
+	Text    string    // Error: error text
+}
+
+// Reset clears e for reuse.
+func (e *Envelope) Reset() { *e = Envelope{} }
+
+// Append appends the msgpack encoding of e to b. For Send and Reply, e.Body
+// must already be one valid msgpack value (an empty Body encodes nil).
+func Append(b []byte, e *Envelope) []byte {
+	switch e.Kind {
+	case Hello:
+		b = append(b, 0x94, byte(Hello))
+		b = appendStr(b, e.Node)
+		b = appendUint(b, e.Epoch)
+		return appendUint(b, e.Version)
+	case Send:
+		b = append(b, 0x96, byte(Send))
+		b = appendRef(b, e.To)
+		b = appendRef(b, e.From)
+		b = appendStr(b, e.Type)
+		b = appendBody(b, e.Body)
+		return appendUint(b, e.Corr)
+	case Reply:
+		b = append(b, 0x94, byte(Reply))
+		b = appendUint(b, e.Corr)
+		b = appendStr(b, e.Type)
+		return appendBody(b, e.Body)
+	case Error:
+		b = append(b, 0x94, byte(Error))
+		b = appendUint(b, e.Corr)
+		b = appendUint(b, e.Code)
+		return appendStr(b, e.Text)
+	case Ack:
+		b = append(b, 0x92, byte(Ack))
+		return appendUint(b, e.Count)
+	default:
+		return append(b, 0x91, byte(Heartbeat))
+	}
+}
+
+func appendBody(b, body []byte) []byte {
+	if len(body) == 0 {
+		return append(b, 0xc0)
+	}
+	return append(b, body...)
+}
+
+// appendRef writes nil for the zero Ref, else [node|nil, name|nil, id].
+func appendRef(b []byte, r actor.Ref) []byte {
+	if r.IsZero() {
+		return append(b, 0xc0)
+	}
+	b = append(b, 0x93)
+	b = appendOptStr(b, r.Node)
+	b = appendOptStr(b, r.Name)
+	return appendUint(b, r.ID)
+}

@@ -1,0 +1,75 @@
+package wire
+
+import "fmt"
+
+// skip moves past one msgpack value of any type, checking every length.
+func (r *reader) skip(depth int) {
+	if depth > maxDepth {
+		r.fail("nesting too deep")
+		return
+	}
+	c := r.byte()
+	if r.err != nil {
+		return
+	}
+	switch {
+	case c < 0x80 || c >= 0xe0 || c == 0xc0 || c == 0xc2 || c == 0xc3:
+		// fixint, negative fixint, nil, false, true
+	case c&0xe0 == 0xa0:
+		r.take(int(c & 0x1f))
+	case c&0xf0 == 0x90:
+		r.skipN(int(c&0x0f), depth)
+	case c&0xf0 == 0x80:
+		r.skipN(2*int(c&0x0f), depth)
+	default:
+		r.skipTyped(c, depth)
+	}
+}
+
+func (r *reader) skipN(n, depth int) {
+	if n > len(r.b)-r.pos { // every element takes at least one byte
+		r.fail(fmt.Sprintf("%d elements cannot fit in %d bytes", n, len(r.b)-r.pos))
+		return
+	}
+	for i := 0; i < n && r.err == nil; i++ {
+		r.skip(depth + 1)
+	}
+}
+
+// skipTyped handles the msgpack types that carry an explicit size.
+func (r *reader) skipTyped(c byte, depth int) {
+	switch c {
+	case 0xcc, 0xd0:
+		r.take(1)
+	case 0xcd, 0xd1:
+		r.take(2)
+	case 0xce, 0xd2, 0xca:
+		r.take(4)
+	case 0xcf, 0xd3, 0xcb:
+		r.take(8)
+	case 0xd9, 0xc4:
+		r.take(int(r.be(1)))
+	case 0xda, 0xc5:
+		r.take(int(r.be(2)))
+	case 0xdb, 0xc6:
+		r.take(int(r.be(4)))
+	case 0xdc:
+		r.skipN(int(r.be(2)), depth)
+	case 0xdd:
+		r.skipN(int(r.be(4)), depth)
+	case 0xde:
+		r.skipN(2*int(r.be(2)), depth)
+	case 0xdf:
+		r.skipN(2*int(r.be(4)), depth)
+	case 0xd4, 0xd5, 0xd6, 0xd7, 0xd8: // fixext 1, 2, 4, 8, 16
+		r.take(1 + 1<<(c-0xd4))
+	case 0xc7:
+		r.take(1 + int(r.be(1)))
+	case 0xc8:
+		r.take(1 + int(r.be(2)))
+	case 0xc9:
+		r.take(1 + int(r.be(4)))
+	default:
+		r.fail(fmt.Sprintf("invalid msgpack byte 0x%02x", c))
+	}
+}
