@@ -1,0 +1,197 @@
+package net
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"reflect"
+	"sync"
+	"sync/atomic"
+
+	"github.com/troupe-go/troupe/actor"
+	"github.com/vmihailenco/msgpack/v5"
+)
+
+// ErrUnregistered is returned when a message's Go type has no registered
+// name, so it cannot be sent to another node.
+var ErrUnregistered = errors.New("net: message type not registered")
+
+// A Codec is a registry of message types by name. A message crosses the
+// wire as its registered name and its msgpack encoding; the receiving node
+// decodes it into a value of the type registered under that name there,
+// or into an Unknown if there is none. Registration is safe at any time
+// and from any goroutine; lookups never lock (the tables are replaced
+// whole on each registration, which is rare).
+type Codec struct {
+	tables atomic.Pointer[codecTables]
+}
+
+type codecTables struct {
+	byName map[string]reflect.Type
+	byType map[reflect.Type]string
+}
+
+// Built-in type names, registered in every Codec. Go's integer types all
+// travel as "int" or "uint" and arrive as int64 or uint64; float32 and
+// float64 arrive as float64; map[string]any and []any travel as "any" and
+// arrive as generic msgpack values.
+const (
+	TypeString = "str"
+	TypeBytes  = "bytes"
+	TypeInt    = "int"
+	TypeUint   = "uint"
+	TypeFloat  = "float"
+	TypeBool   = "bool"
+	TypeNil    = "nil"
+	TypeAny    = "any"
+)
+
+// An Unknown is a message whose type name the receiving node has not
+// registered: Value is its body decoded as a generic msgpack value
+// (map[string]any, []any, string, []byte, int64, uint64, float64, bool or
+// nil). Sending an Unknown sends Value under the name Type, so messages
+// can be relayed without their Go types.
+type Unknown struct {
+	Type  string
+	Value any
+}
+
+// DefaultCodec is the Codec nodes use unless configured otherwise.
+var DefaultCodec = NewCodec()
+
+// NewCodec returns a Codec with the built-in and control types registered.
+func NewCodec() *Codec {
+	c := &Codec{}
+	c.tables.Store(&codecTables{byName: map[string]reflect.Type{}, byType: map[reflect.Type]string{}})
+	registerControl(c)
+	return c
+}
+
+// Register registers T under name in c. Registering the same type under
+// the same name again is a no-op; reusing a name or a type for something
+// else is an error.
+func Register[T any](c *Codec, name string) error {
+	return c.register(name, reflect.TypeFor[T]())
+}
+
+// MustRegister is Register that panics on error, for package init.
+func MustRegister[T any](c *Codec, name string) {
+	if err := Register[T](c, name); err != nil {
+		panic(err)
+	}
+}
+
+// RegisterType registers T under name in DefaultCodec.
+func RegisterType[T any](name string) error { return Register[T](DefaultCodec, name) }
+
+func (c *Codec) register(name string, t reflect.Type) error {
+	if name == "" || isBuiltinName(name) {
+		return fmt.Errorf("net: register %v: name %q is empty or reserved", t, name)
+	}
+	for {
+		old := c.tables.Load()
+		if cur, ok := old.byName[name]; ok {
+			if cur == t {
+				return nil
+			}
+			return fmt.Errorf("net: register %v: name %q is taken by %v", t, name, cur)
+		}
+		if cur, ok := old.byType[t]; ok {
+			return fmt.Errorf("net: register %v as %q: already registered as %q", t, name, cur)
+		}
+		next := &codecTables{byName: make(map[string]reflect.Type, len(old.byName)+1), byType: make(map[reflect.Type]string, len(old.byType)+1)}
+		for k, v := range old.byName {
+			next.byName[k] = v
+		}
+		for k, v := range old.byType {
+			next.byType[k] = v
+		}
+		next.byName[name], next.byType[t] = t, name
+		if c.tables.CompareAndSwap(old, next) {
+			return nil
+		}
+	}
+}
+
+// Name returns the name msg travels under, or ErrUnregistered.
+func (c *Codec) Name(msg any) (string, error) {
+	if name := builtinName(msg); name != "" {
+		return name, nil
+	}
+	if u, ok := msg.(Unknown); ok {
+		return u.Type, nil
+	}
+	t := reflect.TypeOf(msg)
+	if name, ok := c.tables.Load().byType[t]; ok {
+		return name, nil
+	}
+	return "", fmt.Errorf("%w: %v (register it with net.Register)", ErrUnregistered, t)
+}
+
+// AppendBody appends msg's msgpack encoding to b and returns its type name.
+func (c *Codec) AppendBody(b []byte, msg any) (typeName string, out []byte, err error) {
+	name, err := c.Name(msg)
+	if err != nil {
+		return "", b, err
+	}
+	if u, ok := msg.(Unknown); ok {
+		msg = u.Value
+	}
+	w := appendWriter{b: b}
+	enc := msgpack.GetEncoder()
+	enc.Reset(&w)
+	err = enc.Encode(msg)
+	msgpack.PutEncoder(enc)
+	if err != nil {
+		return "", b, fmt.Errorf("net: encode %s: %w", name, err)
+	}
+	return name, w.b, nil
+}
+
+// DecodeBody decodes a body of the named type. An unregistered name gives
+// an Unknown holding the generic value.
+func (c *Codec) DecodeBody(typeName string, raw []byte) (any, error) {
+	dec := decoders.Get().(*decoder)
+	defer decoders.Put(dec)
+	dec.r.Reset(raw)
+	dec.d.Reset(&dec.r)
+	if isBuiltinName(typeName) {
+		return decodeBuiltin(dec.d, typeName)
+	}
+	t, ok := c.tables.Load().byName[typeName]
+	if !ok {
+		v, err := dec.d.DecodeInterface()
+		if err != nil {
+			return nil, fmt.Errorf("net: decode unknown type %q: %w", typeName, err)
+		}
+		return Unknown{Type: typeName, Value: v}, nil
+	}
+	ptr := reflect.New(t)
+	if err := dec.d.DecodeValue(ptr.Elem()); err != nil {
+		return nil, fmt.Errorf("net: decode %s: %w", typeName, err)
+	}
+	return ptr.Elem().Interface(), nil
+}
+
+type decoder struct {
+	r bytes.Reader
+	d *msgpack.Decoder
+}
+
+var decoders = sync.Pool{New: func() any {
+	d := &decoder{}
+	d.d = msgpack.NewDecoder(&d.r)
+	d.d.SetMapDecoder(func(dec *msgpack.Decoder) (any, error) { return dec.DecodeUntypedMap() })
+	return d
+}}
+
+// appendWriter is an io.Writer that appends to a slice.
+type appendWriter struct{ b []byte }
+
+func (w *appendWriter) Write(p []byte) (int, error) {
+	w.b = append(w.b, p...)
+	return len(p), nil
+}
+
+// Refs travel inside control messages as maps {Node, Name, ID}.
+var _ = actor.Ref{}
