@@ -32,7 +32,8 @@ func (r DeadLetterReason) String() string {
 
 // A DeadLetter is a message that could not be delivered. Each one is
 // counted (System.DeadLetters), logged at debug level, and published as an
-// event on TopicDeadLetter.
+// event on TopicDeadLetter — except a dead-letter event that a subscriber
+// itself missed, which would start an endless chain.
 type DeadLetter struct {
 	Target  Ref
 	Sender  Ref
@@ -77,5 +78,10 @@ func (s *System) deadLetter(target, sender Ref, msg any, reason DeadLetterReason
 	}
 	s.dead[reason].Add(1)
 	s.log.Debug("dead letter", "target", target, "sender", sender, "type", typeName(msg), "reason", reason)
+	if pub, ok := msg.(Publication); ok && pub.Topic == TopicDeadLetter {
+		// A dead-letter event that a subscriber missed is counted and
+		// logged, not published: its event could be missed in turn, forever.
+		return
+	}
 	s.publishEvent(TopicDeadLetter, DeadLetter{Target: target, Sender: sender, Message: msg, Reason: reason})
 }
