@@ -2,8 +2,11 @@ package actor
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
+
+	"github.com/troupe-go/troupe/mailbox"
 )
 
 // subscription is one entry of the system's subscription list. The list is
@@ -53,7 +56,12 @@ func (s *System) publishTo(ref Ref, pub Publication) {
 		return
 	}
 	if err := c.mb.Post(cancelled, pub); err != nil {
-		s.postFailed(c, Ref{}, pub, err)
+		if errors.Is(err, mailbox.ErrClosed) {
+			s.postFailed(c, Ref{}, pub, err)
+			return
+		}
+		// Refused, not timed out: a publication never waits for room.
+		s.deadLetter(c.ref, Ref{}, pub, ReasonFull)
 		return
 	}
 	c.schedule()
