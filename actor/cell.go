@@ -132,17 +132,15 @@ func (c *cell) work() {
 			continue
 		default:
 		}
-		if c.hot && c.sys.parkSlot() {
-			if !c.park() {
-				return
-			}
+		if spins < c.sys.linger {
+			spins++
+			runtime.Gosched()
 			continue
 		}
-		if spins >= c.sys.linger {
+		if !c.hot || !c.sys.parkSlot() || !c.park() {
 			return
 		}
-		spins++
-		runtime.Gosched()
+		spins = 0
 	}
 }
 

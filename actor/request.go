@@ -106,3 +106,13 @@ func (s *System) FailRequest(reply Ref, err error) bool {
 // IsReplyRef reports whether ref addresses a waiting request rather than an
 // actor.
 func IsReplyRef(ref Ref) bool { return ref.ID&futureBit != 0 }
+
+// Waiting reports whether a request is still waiting on the reply ref.
+// Transports use it to forget requests that are over.
+func (s *System) Waiting(reply Ref) bool {
+	if !s.isLocal(reply) || reply.ID&futureBit == 0 || reply.ID&epochMask != s.epoch {
+		return false
+	}
+	f := s.futures.load(reply.ID & seqMask)
+	return f != nil && f.id.Load() == reply.ID
+}

@@ -152,6 +152,9 @@ func (s *System) Shutdown(ctx context.Context) error {
 	defer close(s.down)
 	defer s.finished.Store(true)
 	err := s.stopTopLevel(ctx)
+	if cerr := s.closeTransport(ctx); err == nil {
+		err = cerr
+	}
 	s.names.stop()
 	close(s.quit)
 	if werr := s.waitGoroutines(ctx); err == nil {

@@ -8,7 +8,9 @@ import (
 // A Transport carries messages to actors on other nodes. The net package
 // implements it; a System without one treats every remote ref as
 // unreachable. All methods must be safe for concurrent use and must not
-// block longer than their context allows.
+// block longer than their context allows. If the transport also has a
+// method Close(context.Context) error, System.Shutdown calls it after the
+// actors have stopped.
 type Transport interface {
 	// Send delivers msg to the remote actor to, with from as its sender.
 	Send(ctx context.Context, to, from Ref, msg any) error
@@ -67,4 +69,19 @@ func (s *System) LookupOn(ctx context.Context, node, name string) (Ref, error) {
 		return Ref{}, err
 	}
 	return t.Lookup(ctx, node, name)
+}
+
+// closeTransport closes the installed transport, if it can be closed:
+// Shutdown disposes of the node along with the actors.
+func (s *System) closeTransport(ctx context.Context) error {
+	box := s.transport.Load()
+	if box == nil {
+		return nil
+	}
+	if c, ok := box.t.(interface{ Close(context.Context) error }); ok {
+		if err := c.Close(ctx); err != nil {
+			return fmt.Errorf("close transport: %w", err)
+		}
+	}
+	return nil
 }

@@ -36,7 +36,7 @@ func New(opts ...Option) *Mailbox {
 
 // Init prepares a zero Mailbox, for owners that embed one in a larger
 // struct to save an allocation. h, if not nil, is told about every
-// discarded message (it takes precedence over WithDropHandler). Init must
+// discarded message, before the handler set with WithDropHandler. Init must
 // be called once, before the mailbox is shared. It panics on an unknown
 // Policy.
 func (m *Mailbox) Init(h DropHandler, opts ...Option) {
@@ -49,9 +49,13 @@ func (m *Mailbox) Init(h DropHandler, opts ...Option) {
 	}
 	m.user = make(chan any, cfg.capacity)
 	m.policy = cfg.policy
-	m.onDrop = cfg.onDrop
-	if h != nil {
+	switch {
+	case h != nil && cfg.onDrop != nil:
+		m.onDrop = dropBoth{h, cfg.onDrop}
+	case h != nil:
 		m.onDrop = h
+	default:
+		m.onDrop = cfg.onDrop
 	}
 }
 
@@ -203,4 +207,12 @@ func (m *Mailbox) Signal(t *Token) bool {
 	default:
 		return false
 	}
+}
+
+// dropBoth tells two drop handlers, in order.
+type dropBoth [2]DropHandler
+
+func (d dropBoth) Dropped(msg any, reason DropReason) {
+	d[0].Dropped(msg, reason)
+	d[1].Dropped(msg, reason)
 }
