@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"testing"
 	"time"
 
@@ -183,13 +184,21 @@ func deadLetters(t *testing.T, sys *actor.System) <-chan actor.DeadLetter {
 	return ch
 }
 
-// gate is a channel a test closes to release handlers blocked on it.
+// gate is a channel a test opens to release handlers blocked on it. It
+// opens by itself when the test ends, before the system shuts down, so a
+// failing test does not hang in Shutdown.
 type gate struct {
 	entered chan struct{} // one value each time a handler blocks
+	handled chan any      // messages handled by gated actors
 	open    chan struct{}
+	once    sync.Once
 }
 
-func newGate() *gate { return &gate{entered: make(chan struct{}, 64), open: make(chan struct{})} }
+func newGate(t *testing.T) *gate {
+	g := &gate{entered: make(chan struct{}, 64), handled: make(chan any, 64), open: make(chan struct{})}
+	t.Cleanup(g.release)
+	return g
+}
 
 // block signals entered and waits until the gate opens.
 func (g *gate) block() {
@@ -197,7 +206,8 @@ func (g *gate) block() {
 	<-g.open
 }
 
-func (g *gate) release() { close(g.open) }
+// release opens the gate; it is idempotent.
+func (g *gate) release() { g.once.Do(func() { close(g.open) }) }
 
 // wait waits until a handler is blocked on the gate.
 func (g *gate) wait(t *testing.T) {
