@@ -97,7 +97,7 @@ func TestRequestTimeoutAndLateReply(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		sys := newSystem(t)
 		dead := deadLetters(t, sys)
-		g := newGate()
+		g := newGate(t)
 		replyErrs := make(chan error, 1)
 		ref := spawn(t, sys, actor.Func(func(p *actor.Process) error {
 			if q, ok := p.Message().(question); ok {
