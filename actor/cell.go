@@ -19,7 +19,6 @@ import (
 type cell struct {
 	sys     *System
 	ref     Ref
-	seq     uint64
 	spec    *spawnSpec
 	parent  *cell
 	mb      mailbox.Mailbox
@@ -34,14 +33,11 @@ type cell struct {
 	reason     error // exit reason; written before status becomes dead
 
 	// Owned by the goroutine that holds run.
-	ctx         context.Context
-	children    []*cell
-	watchers    []Ref
-	stopWaiters []chan error
-	stopChild   *cell // child being stopped while this cell stops
+	kin         *kin // made on first use: most actors never need it
 	loopRunning bool
 	graceful    bool
-	hot         bool // got a message while lingering: park instead of leaving
+	hot         bool   // got a message while lingering: park instead of leaving
+	handled     uint32 // user-lane values taken; one-off actors never linger
 }
 
 const (
@@ -105,8 +101,9 @@ func (c *cell) hasWork() bool {
 }
 
 // work handles system messages first, then user messages, until both lanes
-// stay empty. A cold actor then lingers for a few scheduler yields and
-// returns; a hot one — one that got a message while lingering — parks on
+// stay empty. An actor that has had more than one message then lingers
+// for a few scheduler yields (one that has had a single message, typical
+// of short-lived actors, leaves at once); a hot one — one that got a message while lingering — parks on
 // its inbox instead, which wakes it much faster, until the system's reaper
 // finds it idle and sends it home.
 func (c *cell) work() {
@@ -125,6 +122,7 @@ func (c *cell) work() {
 			if spins > 0 {
 				c.hot = true
 			}
+			c.handled++
 			spins = 0
 			if !c.handleValue(v) {
 				return
@@ -132,7 +130,7 @@ func (c *cell) work() {
 			continue
 		default:
 		}
-		if spins < c.sys.linger {
+		if spins < c.sys.linger && c.handled > 1 {
 			spins++
 			runtime.Gosched()
 			continue
@@ -236,15 +234,37 @@ func (c *cell) postSystem(msg any) {
 
 // context returns the actor's lifetime context, made on first use.
 func (c *cell) context() context.Context {
-	if c.ctx == nil {
+	k := c.kinship()
+	if k.ctx == nil {
 		ctx, cancel := context.WithCancelCause(context.Background())
-		c.ctx = ctx
+		k.ctx = ctx
 		c.cancel.Store(&cancel)
 		if c.status.Load() != alive {
 			cancel(c.reason)
 		}
 	}
-	return c.ctx
+	return k.ctx
+}
+
+// kin is the part of a cell that only some actors need: a lifetime
+// context, children, watchers and stop waiters. Keeping it out of line
+// keeps an idle actor small.
+type kin struct {
+	ctx         context.Context
+	children    []*cell
+	watchers    []Ref
+	stopWaiters []chan error
+	stopChild   *cell // child being stopped while this cell stops
+}
+
+// seq is the cell's index in the system's table.
+func (c *cell) seq() uint64 { return c.ref.ID & seqMask }
+
+func (c *cell) kinship() *kin {
+	if c.kin == nil {
+		c.kin = new(kin)
+	}
+	return c.kin
 }
 
 func (c *cell) cancelContext(reason error) {

@@ -16,14 +16,17 @@ func (c *cell) handleSystem(msg any) {
 	case *stopRequest:
 		c.beginStop(m.reason, m.done, !m.brutal)
 	case watchRequest:
-		if !slices.Contains(c.watchers, m.watcher) {
-			c.watchers = append(c.watchers, m.watcher)
+		if k := c.kinship(); !slices.Contains(k.watchers, m.watcher) {
+			k.watchers = append(k.watchers, m.watcher)
 		}
 	case unwatchRequest:
-		c.watchers = slices.DeleteFunc(c.watchers, func(r Ref) bool { return r == m.watcher })
+		if k := c.kin; k != nil {
+			k.watchers = slices.DeleteFunc(k.watchers, func(r Ref) bool { return r == m.watcher })
+		}
 	case childStarted:
-		c.children = append(c.children, m.child)
-		if c.status.Load() == stopping && c.stopChild == nil {
+		k := c.kinship()
+		k.children = append(k.children, m.child)
+		if c.status.Load() == stopping && k.stopChild == nil {
 			c.stopNextChild()
 		}
 	case childExited:
@@ -80,7 +83,8 @@ func (c *cell) handleNotice(msg any) {
 // order, Stopped, then death. waiter, if not nil, is told when it is over.
 func (c *cell) beginStop(reason error, waiter chan error, graceful bool) {
 	if waiter != nil {
-		c.stopWaiters = append(c.stopWaiters, waiter)
+		k := c.kinship()
+		k.stopWaiters = append(k.stopWaiters, waiter)
 	}
 	if c.status.Load() != alive {
 		return
@@ -103,22 +107,24 @@ func (c *cell) stopNextChild() {
 	if c.loopRunning {
 		return // wait for the loop to return first
 	}
-	if c.stopChild != nil {
+	k := c.kin
+	if k != nil && k.stopChild != nil {
 		return // wait for it
 	}
-	if len(c.children) == 0 {
+	if k == nil || len(k.children) == 0 {
 		c.finish()
 		return
 	}
-	c.stopChild = c.children[len(c.children)-1]
-	c.stopChild.postSystem(&stopRequest{reason: ErrShutdown, brutal: !c.graceful})
+	k.stopChild = k.children[len(k.children)-1]
+	k.stopChild.postSystem(&stopRequest{reason: ErrShutdown, brutal: !c.graceful})
 }
 
 func (c *cell) childExited(child *cell, reason error) {
-	c.children = slices.DeleteFunc(c.children, func(x *cell) bool { return x == child })
+	k := c.kinship()
+	k.children = slices.DeleteFunc(k.children, func(x *cell) bool { return x == child })
 	if c.status.Load() == stopping {
-		if c.stopChild == child {
-			c.stopChild = nil
+		if k.stopChild == child {
+			k.stopChild = nil
 		}
 		c.stopNextChild()
 		return
@@ -136,7 +142,7 @@ func (c *cell) finish() {
 	c.cancelContext(c.reason)
 	c.status.Store(dead)
 	s := c.sys
-	s.cells.remove(c.seq, c)
+	s.cells.remove(c.seq(), c)
 	if c.ref.Name != "" {
 		s.names.unregister(c.ref.Name, c.ref)
 	}
@@ -144,13 +150,15 @@ func (c *cell) finish() {
 		s.unsubscribeAll(c.ref)
 	}
 	c.mb.Close()
-	for _, w := range c.watchers {
-		s.notify(w, Terminated{Ref: c.ref, Reason: c.reason})
+	if k := c.kin; k != nil {
+		for _, w := range k.watchers {
+			s.notify(w, Terminated{Ref: c.ref, Reason: c.reason})
+		}
+		for _, w := range k.stopWaiters {
+			w <- nil
+		}
+		k.watchers, k.stopWaiters, k.children = nil, nil, nil
 	}
-	for _, w := range c.stopWaiters {
-		w <- nil
-	}
-	c.watchers, c.stopWaiters, c.children = nil, nil, nil
 	if s.hasSubscribers() {
 		s.publishEvent(TopicStopped, ActorStopped{Ref: c.ref, Reason: c.reason})
 	}

@@ -73,7 +73,7 @@ func (s *System) spawn(ctx context.Context, parent *cell, spec *spawnSpec) (Ref,
 	if seq == 0 {
 		return Ref{}, ErrExhausted
 	}
-	c := &cell{sys: s, seq: seq, spec: spec, parent: parent}
+	c := &cell{sys: s, spec: spec, parent: parent}
 	c.ref = Ref{Node: s.Node(), Name: spec.name, ID: s.epoch | seq}
 	c.proc.cell = c
 	c.mb.Init(c, spec.mailbox...)
@@ -144,7 +144,7 @@ func (c *cell) abort(reason error) {
 	c.reason = reason
 	c.cancelContext(reason)
 	c.status.Store(dead)
-	c.sys.cells.remove(c.seq, c)
+	c.sys.cells.remove(c.seq(), c)
 	if c.ref.Name != "" {
 		c.sys.names.unregister(c.ref.Name, c.ref)
 	}

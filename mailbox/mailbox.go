@@ -10,11 +10,12 @@ import (
 // unbounded lane for system messages. Post and PostSystem are safe for
 // concurrent use; receiving is the owner's job (see the package doc).
 type Mailbox struct {
-	user   chan any
-	system systemLane
-	onDrop DropHandler
-	policy Policy
-	closed atomic.Bool
+	user     chan any
+	system   systemLane
+	onDrop   DropHandler
+	policy   Policy
+	closed   atomic.Bool
+	maxDepth atomic.Int32
 
 	// Counters are atomics because any sender updates them; maxDepth is
 	// written only when a new maximum is reached, so senders mostly read it.
@@ -23,7 +24,6 @@ type Mailbox struct {
 	evicted  atomic.Uint64
 	rejected atomic.Uint64
 	flushed  atomic.Uint64
-	maxDepth atomic.Int64
 }
 
 // New returns an open mailbox with the given options (default capacity
@@ -98,7 +98,7 @@ func (m *Mailbox) Post(ctx context.Context, msg any) error {
 
 func (m *Mailbox) accepted() {
 	m.posted.Add(1)
-	depth := int64(len(m.user))
+	depth := int32(len(m.user))
 	for {
 		cur := m.maxDepth.Load()
 		if depth <= cur || m.maxDepth.CompareAndSwap(cur, depth) {
