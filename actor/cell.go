@@ -280,10 +280,20 @@ func (c *cell) kill(reason error) {
 	c.postSystem(&stopRequest{reason: reason, brutal: true})
 }
 
-// stop asks the actor to stop and waits until it is dead or ctx ends.
+// stop asks the actor to stop and waits until it is dead or ctx ends. An
+// idle actor is stopped on the caller's goroutine, which takes ownership of
+// it for the purpose: no goroutine has to be woken just to stop it.
 func (c *cell) stop(ctx context.Context, reason error) error {
 	done := make(chan error, 1)
-	c.postSystem(&stopRequest{reason: reason, done: done})
+	c.mb.PostSystem(&stopRequest{reason: reason, done: done})
+	switch {
+	case c.status.Load() == dead:
+		c.mb.DrainSystem(c.handleDead)
+	case c.run.Load() == idle && c.run.CompareAndSwap(idle, running):
+		c.drain()
+	default:
+		c.wake()
+	}
 	select {
 	case <-done:
 		return nil
