@@ -71,12 +71,18 @@ func (c *cell) handleNotice(msg any) {
 		}
 		return
 	}
-	// A loop actor reads notices from its inbox; waiting for room there is
-	// bounded by the actor's own lifetime.
-	if err := c.mb.Post(c.context(), msg); err != nil {
-		c.sys.deadLetter(c.ref, Ref{}, msg, ReasonFull)
-	}
-	c.schedule()
+	// A loop actor reads notices from its inbox. Waiting there for room must
+	// not hold up the system lane (a stop request behind it could never
+	// cancel the wait), so a goroutine does it, bounded by the actor's own
+	// lifetime.
+	ctx := c.context()
+	c.sys.goroutineStarted()
+	go func() {
+		defer c.sys.goroutineDone()
+		if err := c.mb.Post(ctx, msg); err != nil {
+			c.sys.deadLetter(c.ref, Ref{}, msg, ReasonFull)
+		}
+	}()
 }
 
 // beginStop starts the stop sequence: Stopping, children in reverse start
