@@ -1,10 +1,14 @@
 package actor_test
 
 import (
+	"context"
 	"errors"
 	"testing"
+	"testing/synctest"
+	"time"
 
 	"github.com/troupe-go/troupe/actor"
+	"github.com/troupe-go/troupe/mailbox"
 )
 
 // failer exits with the error it receives, panics on "panic", and answers
@@ -214,4 +218,39 @@ func TestWatchFromHandler(t *testing.T) {
 	}
 	flush(t, sys, w)
 	noMore(t, terms, "Terminated for the unwatched actor")
+}
+
+// A Terminated notice for a loop actor whose inbox is full must not hold
+// up its system lane: the actor can still be stopped (it once could not,
+// and Shutdown hung until its deadline).
+func TestWatchLoopWithFullInboxStillStops(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		sys := newSystem(t)
+		target := spawn(t, sys, actor.Func(noop))
+		watching := make(chan struct{})
+		loop := spawn(t, sys, actor.Loop(func(p *actor.Process, inbox <-chan any) error {
+			if err := p.Watch(target); err != nil {
+				return err
+			}
+			close(watching)
+			<-p.Context().Done() // never reads its inbox
+			return nil
+		}), actor.WithMailbox(mailbox.WithCapacity(1)))
+		<-watching
+		if err := sys.Send(testContext(t), loop, "fills the inbox"); err != nil {
+			t.Fatal(err)
+		}
+		if err := sys.Stop(testContext(t), target); err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		if err := sys.Stop(ctx, loop); err != nil {
+			t.Fatalf("Stop of a loop with a full inbox and a pending notice: %v", err)
+		}
+		dl := sys.DeadLetters()
+		if dl[actor.ReasonStopped] != 1 || dl[actor.ReasonFull] != 1 {
+			t.Errorf("dead letters %v: want the queued message and the undeliverable notice", dl)
+		}
+	})
 }
