@@ -248,6 +248,7 @@ func TestWatchLoopWithFullInboxStillStops(t *testing.T) {
 		if err := sys.Stop(ctx, loop); err != nil {
 			t.Fatalf("Stop of a loop with a full inbox and a pending notice: %v", err)
 		}
+		synctest.Wait() // the notice's poster gives up
 		dl := sys.DeadLetters()
 		if dl[actor.ReasonStopped] != 1 || dl[actor.ReasonFull] != 1 {
 			t.Errorf("dead letters %v: want the queued message and the undeliverable notice", dl)
