@@ -224,6 +224,11 @@ func (c *cell) exit(reason error) {
 }
 
 func (c *cell) postSystem(msg any) {
+	if req, ok := msg.(*stopRequest); ok && c.spec.behavior.loop != nil {
+		// A loop actor's owner may be blocked handing it a notice through
+		// its inbox; cancelling the loop's context now unblocks both.
+		c.cancelContext(req.reason)
+	}
 	c.mb.PostSystem(msg)
 	if c.status.Load() == dead {
 		c.mb.DrainSystem(c.handleDead)
@@ -285,7 +290,12 @@ func (c *cell) kill(reason error) {
 // it for the purpose: no goroutine has to be woken just to stop it.
 func (c *cell) stop(ctx context.Context, reason error) error {
 	done := make(chan error, 1)
-	c.mb.PostSystem(&stopRequest{reason: reason, done: done})
+	req := &stopRequest{reason: reason, done: done}
+	if c.spec.behavior.loop != nil {
+		c.postSystem(req)
+		return c.await(ctx, done)
+	}
+	c.mb.PostSystem(req)
 	switch {
 	case c.status.Load() == dead:
 		c.mb.DrainSystem(c.handleDead)
@@ -294,6 +304,11 @@ func (c *cell) stop(ctx context.Context, reason error) error {
 	default:
 		c.wake()
 	}
+	return c.await(ctx, done)
+}
+
+// await waits for a stop request's answer.
+func (c *cell) await(ctx context.Context, done <-chan error) error {
 	select {
 	case <-done:
 		return nil

@@ -63,6 +63,7 @@ func (c *cell) handleDead(msg any) {
 
 func (c *cell) handleNotice(msg any) {
 	if c.status.Load() != alive {
+		c.sys.deadLetter(c.ref, Ref{}, msg, ReasonStopped)
 		return
 	}
 	if c.handler != nil {
