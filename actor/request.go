@@ -2,7 +2,6 @@ package actor
 
 import (
 	"context"
-	"fmt"
 	"sync"
 	"sync/atomic"
 )
@@ -77,12 +76,15 @@ func (s *System) releaseFuture(f *future, seq, id uint64) {
 	s.futurePool.put(f)
 }
 
-// completeFuture hands a reply to the request waiting on ref.
+// completeFuture hands a reply to the request waiting on ref. A reply to a
+// request that is over is a late-reply dead letter, not an error for the
+// replier: the caller gave up, and an actor that does `return p.Reply(x)`
+// must not fail because of it.
 func (s *System) completeFuture(ref, from Ref, msg any, err error) error {
 	f := s.futures.load(ref.ID & seqMask)
 	if ref.ID&epochMask != s.epoch || f == nil || !f.id.CompareAndSwap(ref.ID, 0) {
 		s.deadLetter(ref, from, msg, ReasonLateReply)
-		return fmt.Errorf("actor: reply to %v: request is over: %w", ref, ErrNotFound)
+		return nil
 	}
 	f.reply <- futureReply{msg: msg, err: err}
 	return nil
