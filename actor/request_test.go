@@ -5,11 +5,13 @@ import (
 	"errors"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
 
 	"github.com/troupe-go/troupe/actor"
+	"github.com/troupe-go/troupe/mailbox"
 )
 
 // doubler answers each int request with twice its value.
@@ -90,8 +92,9 @@ func TestRequestRepliesOutOfOrder(t *testing.T) {
 type question struct{ text string }
 
 // A request that times out returns a *TimeoutError naming the target and
-// the message type; the reply that comes later is a dead letter, and the
-// actor's Reply says the request is over. Virtual time: the timeout costs
+// the message type; the reply that comes later is a dead letter, not an
+// error for the replier (which once made `return p.Reply(x)` fail the
+// actor whenever a caller gave up). Virtual time: the timeout costs
 // nothing, and the bubble proves no goroutine is left behind.
 func TestRequestTimeoutAndLateReply(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
@@ -127,8 +130,8 @@ func TestRequestTimeoutAndLateReply(t *testing.T) {
 
 		g.wait(t)
 		g.release()
-		if err := recv(t, replyErrs, "late Reply's error"); !errors.Is(err, actor.ErrNotFound) {
-			t.Errorf("late Reply: %v, want ErrNotFound", err)
+		if err := recv(t, replyErrs, "late Reply's error"); err != nil {
+			t.Errorf("late Reply: %v, want nil (a dead letter records it)", err)
 		}
 		dl := recv(t, dead, "late-reply dead letter")
 		if dl.Reason != actor.ReasonLateReply || dl.Message != "answer to life" || dl.Sender != ref || !actor.IsReplyRef(dl.Target) {
@@ -208,5 +211,53 @@ func TestRequestFromHandler(t *testing.T) {
 	}))
 	if r, err := sys.Request(testContext(t), front, 20); err != nil || r != 41 {
 		t.Fatalf("Request = %v, %v; want 41", r, err)
+	}
+}
+
+// Replies racing their requests' deadlines: each request gets its own
+// answer or a timeout, never another's answer, and every reply that lost
+// the race is a late-reply dead letter.
+func TestRequestRepliesRaceTimeouts(t *testing.T) {
+	sys := newSystem(t)
+	ref := spawn(t, sys, actor.Func(doubler), actor.WithMailbox(mailbox.WithCapacity(256)))
+	const goroutines, each = 8, 200
+	var answered, timedOut, failed atomic.Int64
+	var wg sync.WaitGroup
+	for g := range goroutines {
+		wg.Go(func() {
+			for i := range each {
+				v := g*each + i
+				ctx, cancel := context.WithTimeout(t.Context(), time.Duration(i%50)*time.Microsecond)
+				r, err := sys.Request(ctx, ref, v)
+				cancel()
+				var te *actor.TimeoutError
+				switch {
+				case err == nil && r == 2*v:
+					answered.Add(1)
+				case errors.As(err, &te):
+					timedOut.Add(1)
+				case errors.Is(err, context.DeadlineExceeded):
+					failed.Add(1) // gave up before the request was even queued
+				default:
+					t.Errorf("Request(%d) = %v, %v", v, r, err)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if err := sys.Stop(testContext(t), ref); err != nil { // every reply has been sent
+		t.Fatal(err)
+	}
+	dead := sys.DeadLetters()
+	late, unanswered := dead[actor.ReasonLateReply], dead[actor.ReasonStopped]
+	t.Logf("answered %d, timed out %d, refused %d, late replies %d, unanswered %d",
+		answered.Load(), timedOut.Load(), failed.Load(), late, unanswered)
+	if answered.Load()+timedOut.Load()+failed.Load() != goroutines*each {
+		t.Errorf("requests unaccounted for")
+	}
+	// Each timed-out request was queued: it was answered late, or was still
+	// queued when the actor stopped.
+	if late+unanswered != uint64(timedOut.Load()) {
+		t.Errorf("%d late replies + %d unanswered for %d timeouts", late, unanswered, timedOut.Load())
 	}
 }
