@@ -195,11 +195,14 @@ func (c *cell) runLoop(ctx context.Context, f LoopFunc) (reason error) {
 		}
 	}()
 	err := f(&c.proc, c.mb.C())
+	if cause := context.Cause(ctx); cause != nil {
+		// Stopped or killed: the stop's reason wins over what the loop
+		// returned (typically ctx.Err()), even if the stop request itself
+		// is not handled yet.
+		return cause
+	}
 	switch {
 	case err == nil:
-		if cause := context.Cause(ctx); cause != nil {
-			return cause
-		}
 		return ErrNormal
 	case IsFailure(err):
 		return &Failure{Err: err}
