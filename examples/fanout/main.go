@@ -3,11 +3,13 @@
 //
 //   - one publisher, several subscribers with prefix filters: each gets
 //     exactly the topics its filter matches;
+//
 //   - two publishers feeding one subscriber: both streams arrive whole and
 //     in order, interleaved in one mailbox (ZeroMQ's fair queuing);
+//
 //   - a late joiner sees only what is published after it subscribed.
 //
-//	go run ./examples/fanout -messages 600 -subscribers 5
+//     go run ./examples/fanout -messages 600 -subscribers 5
 package main
 
 import (
