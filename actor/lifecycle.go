@@ -147,12 +147,14 @@ func (c *cell) finish() {
 		}
 	}
 	c.cancelContext(c.reason)
-	c.status.Store(dead)
 	s := c.sys
-	s.cells.remove(c.seq(), c)
 	if c.ref.Name != "" {
+		// Before the actor looks dead: whoever sees it dead (a Watch that
+		// gets Terminated at once) must find its name free.
 		s.names.unregister(c.ref.Name, c.ref)
 	}
+	c.status.Store(dead)
+	s.cells.remove(c.seq(), c)
 	if c.subscribed.Load() {
 		s.unsubscribeAll(c.ref)
 	}
