@@ -255,3 +255,36 @@ func TestWatchLoopWithFullInboxStillStops(t *testing.T) {
 		}
 	})
 }
+
+// Whoever learns that an actor is dead finds its name free, also through a
+// Watch made as it dies (it once could see the name still registered, and
+// a respawn under that name failed with ErrNameTaken).
+func TestTerminatedMeansNameFree(t *testing.T) {
+	sys := newSystem(t)
+	w, terms := watcher(t, sys)
+	dying := make(chan struct{}, 1)
+	phoenix := actor.Func(func(p *actor.Process) error {
+		if _, ok := p.Message().(actor.Stopped); ok {
+			dying <- struct{}{}
+		}
+		return nil
+	})
+	for i := range 200 {
+		ref := spawn(t, sys, phoenix, actor.WithName("phoenix"))
+		stopped := make(chan error, 1)
+		go func() { stopped <- sys.Stop(testContext(t), ref) }()
+		recv(t, dying, "Stopped")
+		if err := sys.Watch(w, ref); err != nil {
+			t.Fatal(err)
+		}
+		if term := recv(t, terms, "Terminated"); term.Ref != ref {
+			t.Fatalf("Terminated for %v, want %v", term.Ref, ref)
+		}
+		if cur, ok := sys.Lookup("phoenix"); ok && cur == ref {
+			t.Fatalf("round %d: %v is Terminated but still holds its name", i, ref)
+		}
+		if err := recv(t, stopped, "Stop"); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
