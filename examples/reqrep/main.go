@@ -1,0 +1,168 @@
+// Command reqrep is request-reply between actors, with deadlines: clients
+// call a server with System.Request (here Process.Request) bounded by a
+// context; some requests are slow on purpose, so their callers get a
+// *actor.TimeoutError that names the target and the message type, and the
+// reply that comes later becomes a dead letter (ReasonLateReply) instead
+// of reaching anyone by mistake.
+//
+//	go run ./examples/reqrep -clients 3 -requests 20 -timeout 100ms
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"time"
+
+	"github.com/troupe-go/troupe/actor"
+)
+
+// config is what the flags set.
+type config struct {
+	clients   int
+	requests  int           // per client
+	slowEvery int           // every slowEvery-th request is slow; 0: none
+	timeout   time.Duration // deadline of each request
+	verbose   bool
+}
+
+func defaultConfig() config {
+	return config{clients: 3, requests: 20, slowEvery: 10, timeout: 100 * time.Millisecond}
+}
+
+// errConfig is wrapped by every configuration error.
+var errConfig = errors.New("reqrep: bad configuration")
+
+func (c config) validate() error {
+	switch {
+	case c.clients < 1 || c.requests < 1:
+		return fmt.Errorf("%w: -clients %d, -requests %d: need at least 1", errConfig, c.clients, c.requests)
+	case c.slowEvery < 0:
+		return fmt.Errorf("%w: -slow-every %d: need 0 (none) or more", errConfig, c.slowEvery)
+	case c.timeout <= 0:
+		return fmt.Errorf("%w: -timeout %v: need a positive deadline", errConfig, c.timeout)
+	}
+	return nil
+}
+
+func parseFlags(args []string, stderr io.Writer) (config, error) {
+	cfg := defaultConfig()
+	fs := flag.NewFlagSet("reqrep", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.IntVar(&cfg.clients, "clients", cfg.clients, "client actors")
+	fs.IntVar(&cfg.requests, "requests", cfg.requests, "requests per client, one after the other")
+	fs.IntVar(&cfg.slowEvery, "slow-every", cfg.slowEvery, "every n-th request is answered after twice the timeout (0: none)")
+	fs.DurationVar(&cfg.timeout, "timeout", cfg.timeout, "deadline of each request")
+	fs.BoolVar(&cfg.verbose, "v", false, "log runtime events to stderr")
+	if err := fs.Parse(args); err != nil {
+		return cfg, err
+	}
+	return cfg, cfg.validate()
+}
+
+func main() {
+	cfg, err := parseFlags(os.Args[1:], os.Stderr)
+	if err != nil {
+		os.Exit(2)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	if err := run(ctx, os.Stdout, cfg); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+}
+
+// run starts the server and the clients, waits for the clients' tallies
+// and for the server's late replies, and reports.
+func run(ctx context.Context, w io.Writer, cfg config) (err error) {
+	if err := cfg.validate(); err != nil {
+		return err
+	}
+	sys := actor.NewSystem(actor.WithLogger(logger(cfg.verbose)))
+	defer func() { err = errors.Join(err, shutdown(sys)) }()
+
+	server, err := sys.Spawn(ctx, serverBehavior(2*cfg.timeout), actor.WithName("server"))
+	if err != nil {
+		return fmt.Errorf("reqrep: spawn server: %w", err)
+	}
+	fmt.Fprintf(w, "reqrep: %d clients x %d requests to %v, deadline %v, every %d-th request slow (%v)\n",
+		cfg.clients, cfg.requests, server, cfg.timeout, cfg.slowEvery, 2*cfg.timeout)
+	tallies, err := runClients(ctx, sys, cfg, server)
+	if err != nil {
+		return err
+	}
+	v, err := sys.Request(ctx, server, drain{})
+	if err != nil {
+		return fmt.Errorf("reqrep: drain server: %w", err)
+	}
+	srv, _ := v.(drained)
+	if err := report(w, cfg, tallies, srv, sys.DeadLetters()); err != nil {
+		return err
+	}
+	return afterStop(ctx, w, sys, server)
+}
+
+// runClients starts the clients and collects their tallies.
+func runClients(ctx context.Context, sys *actor.System, cfg config, server actor.Ref) ([]clientTally, error) {
+	results := make(chan clientTally, cfg.clients)
+	for i := 1; i <= cfg.clients; i++ {
+		name := fmt.Sprintf("client-%d", i)
+		b := client(name, server, cfg.requests, cfg.slowEvery, cfg.timeout, results)
+		if _, err := sys.Spawn(ctx, b, actor.WithName(name)); err != nil {
+			return nil, fmt.Errorf("reqrep: spawn %s: %w", name, err)
+		}
+	}
+	tallies := make([]clientTally, 0, cfg.clients)
+	for range cfg.clients {
+		select {
+		case t := <-results:
+			tallies = append(tallies, t)
+		case <-ctx.Done():
+			return nil, fmt.Errorf("reqrep: waiting for clients: %w", context.Cause(ctx))
+		}
+	}
+	return tallies, nil
+}
+
+// afterStop shows what a request to a stopped server gets: an error at
+// once, by ref or by name, not a wait for the deadline.
+func afterStop(ctx context.Context, w io.Writer, sys *actor.System, server actor.Ref) error {
+	if err := sys.Stop(ctx, server); err != nil {
+		return fmt.Errorf("reqrep: stop server: %w", err)
+	}
+	for _, to := range []actor.Ref{server, {Name: "server"}} {
+		start := time.Now()
+		_, err := sys.Request(ctx, to, work{Client: "main", ID: 0})
+		if !errors.Is(err, actor.ErrNotFound) {
+			return fmt.Errorf("reqrep: request to the stopped server %v: got %v, want ErrNotFound", to, err)
+		}
+		fmt.Fprintf(w, "after stop, request to %v failed in %v: %v\n", to, time.Since(start).Round(time.Microsecond), err)
+	}
+	return nil
+}
+
+// logger returns a logger to stderr when verbose, else one that discards.
+func logger(verbose bool) *slog.Logger {
+	if !verbose {
+		return slog.New(slog.DiscardHandler)
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+}
+
+// shutdown stops the system, giving it a few seconds.
+func shutdown(sys *actor.System) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := sys.Shutdown(ctx); err != nil {
+		return fmt.Errorf("reqrep: shutdown: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,111 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"regexp"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/troupe-go/troupe/actor"
+	"go.uber.org/goleak"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+var (
+	clientLine = regexp.MustCompile(`(?m)^\s+(client-\d+)\s+ok=(\d+)\s+timeouts=(\d+)\s+wrong=(\d+)$`)
+	totalLine  = regexp.MustCompile(`(?m)^requests=(\d+) ok=(\d+) timeouts=(\d+) wrong=(\d+) `)
+	firstLine  = regexp.MustCompile(`(?m)^first timeout: actor: request main\.work to (server#[0-9a-f]+): no reply: context deadline exceeded$`)
+	fieldsLine = regexp.MustCompile(`(?m)^\s+target=(server#[0-9a-f]+) type=main\.work cause=context deadline exceeded$`)
+	serverLine = regexp.MustCompile(`(?m)^server: replies sent=(\d+) failed=0; dead letters: late-reply=(\d+) total=(\d+)$`)
+	stopLine   = regexp.MustCompile(`(?m)^after stop, request to \S+ failed in .*: actor: no such actor$`)
+)
+
+func atoi(t *testing.T, s string) int {
+	t.Helper()
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func TestRun(t *testing.T) {
+	cfg := config{clients: 3, requests: 10, slowEvery: 5, timeout: 250 * time.Millisecond}
+	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
+	defer cancel()
+	var buf bytes.Buffer
+	if err := run(ctx, &buf, cfg); err != nil {
+		t.Fatalf("run: %v\n%s", err, buf.String())
+	}
+	out := buf.String()
+
+	slowPerClient := cfg.requests / cfg.slowEvery
+	lines := clientLine.FindAllStringSubmatch(out, -1)
+	if len(lines) != cfg.clients {
+		t.Fatalf("want %d client lines:\n%s", cfg.clients, out)
+	}
+	for _, l := range lines {
+		if ok, to, wrong := atoi(t, l[2]), atoi(t, l[3]), atoi(t, l[4]); ok != cfg.requests-slowPerClient || to != slowPerClient || wrong != 0 {
+			t.Errorf("%s: ok=%d timeouts=%d wrong=%d, want %d, %d, 0", l[1], ok, to, wrong, cfg.requests-slowPerClient, slowPerClient)
+		}
+	}
+	tot := totalLine.FindStringSubmatch(out)
+	if tot == nil || atoi(t, tot[1]) != cfg.clients*cfg.requests || atoi(t, tot[3]) != cfg.clients*slowPerClient {
+		t.Errorf("totals %v, want %d requests with %d timeouts", tot, cfg.clients*cfg.requests, cfg.clients*slowPerClient)
+	}
+
+	// The timeout error names the target and the message type.
+	first, fields := firstLine.FindStringSubmatch(out), fieldsLine.FindStringSubmatch(out)
+	if first == nil || fields == nil || first[1] != fields[1] {
+		t.Errorf("timeout error does not name the server and main.work:\n%s", out)
+	}
+
+	// Every late reply became a dead letter, and nothing else did.
+	srv := serverLine.FindStringSubmatch(out)
+	if srv == nil {
+		t.Fatalf("no server line:\n%s", out)
+	}
+	if sent, late, total := atoi(t, srv[1]), atoi(t, srv[2]), atoi(t, srv[3]); sent != cfg.clients*cfg.requests || late != cfg.clients*slowPerClient || total != late {
+		t.Errorf("server sent %d, late-reply dead letters %d of %d; want %d, %d", sent, late, total, cfg.clients*cfg.requests, cfg.clients*slowPerClient)
+	}
+	if n := len(stopLine.FindAllString(out, -1)); n != 2 {
+		t.Errorf("want 2 failed requests after stop, got %d:\n%s", n, out)
+	}
+}
+
+// The report refuses numbers that do not add up.
+func TestReportAccounting(t *testing.T) {
+	cfg := config{clients: 1, requests: 2}
+	tallies := []clientTally{{Name: "c", OK: 1, Timeouts: 1}}
+	if err := report(io.Discard, cfg, tallies, drained{Sent: 2}, actor.DeadLetterCounts{actor.ReasonLateReply: 1}); err != nil {
+		t.Fatalf("consistent numbers: %v", err)
+	}
+	for name, srv := range map[string]drained{"reply missing": {Sent: 1}, "reply refused": {Sent: 2, Failed: 1}} {
+		if err := report(io.Discard, cfg, tallies, srv, actor.DeadLetterCounts{actor.ReasonLateReply: 1}); !errors.Is(err, errAccounting) {
+			t.Errorf("%s: err = %v, want errAccounting", name, err)
+		}
+	}
+	if err := report(io.Discard, cfg, tallies, drained{Sent: 2}, nil); !errors.Is(err, errAccounting) {
+		t.Errorf("late reply not a dead letter: err = %v, want errAccounting", err)
+	}
+}
+
+func TestFlags(t *testing.T) {
+	cfg, err := parseFlags([]string{"-clients", "2", "-timeout", "1s", "-slow-every", "0"}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.clients != 2 || cfg.timeout != time.Second || cfg.slowEvery != 0 {
+		t.Errorf("parsed %+v", cfg)
+	}
+	for _, args := range [][]string{{"-clients", "0"}, {"-requests", "0"}, {"-slow-every", "-1"}, {"-timeout", "0s"}} {
+		if _, err := parseFlags(args, io.Discard); !errors.Is(err, errConfig) {
+			t.Errorf("%v: err = %v, want errConfig", args, err)
+		}
+	}
+}
