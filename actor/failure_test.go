@@ -345,15 +345,9 @@ func TestPanicsNeverCrash(t *testing.T) {
 	if err := sys.Send(testContext(t), loop, "go"); err != nil {
 		t.Fatal(err)
 	}
-	for {
-		st := recv(t, stops, "loop's ActorStopped")
-		if st.Ref != loop {
-			continue // restarts of the two above
-		}
-		var f *actor.Failure
-		if !errors.As(st.Reason, &f) || f.Panic != "in a loop" || len(f.Stack) == 0 {
-			t.Errorf("loop's reason %v: want its panic with a stack", st.Reason)
-		}
-		break
+	st := recv(t, stops, "loop's ActorStopped")
+	var f *actor.Failure
+	if st.Ref != loop || !errors.As(st.Reason, &f) || f.Panic != "in a loop" || len(f.Stack) == 0 {
+		t.Errorf("ActorStopped %+v: want the loop's panic with a stack", st)
 	}
 }

@@ -2,8 +2,8 @@ package actor_test
 
 import (
 	"context"
-	"fmt"
 	"errors"
+	"fmt"
 	"slices"
 	"sync"
 	"testing"
