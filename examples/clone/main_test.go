@@ -1,0 +1,143 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"regexp"
+	"strconv"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+var (
+	snapLine   = regexp.MustCompile(`(?m)^client: subscribed, then snapshot at seq (\d+) with (\d+) keys`)
+	countLine  = regexp.MustCompile(`(?m)^client: updates skipped \(already in the snapshot\)=(\d+) applied=(\d+) ignored after a gap=(\d+) dropped by its full mailbox=(\d+)$`)
+	serverHash = regexp.MustCompile(`(?m)^server hash=([0-9a-f]{16}) seq=(\d+) keys=(\d+)$`)
+	clientHash = regexp.MustCompile(`(?m)^client hash=([0-9a-f]{16}) seq=(\d+) keys=(\d+)$`)
+)
+
+func testConfig() config {
+	cfg := defaultConfig()
+	cfg.updates, cfg.joinAt, cfg.interval, cfg.delay = 150, 50, 500*time.Microsecond, 10*time.Millisecond
+	return cfg
+}
+
+func match(t *testing.T, re *regexp.Regexp, out string) []string {
+	t.Helper()
+	m := re.FindStringSubmatch(out)
+	if m == nil {
+		t.Fatalf("no match for %v in:\n%s", re, out)
+	}
+	return m[1:]
+}
+
+func atoi(t *testing.T, s string) int {
+	t.Helper()
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func runOut(t *testing.T, cfg config) (string, error) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
+	defer cancel()
+	var out bytes.Buffer
+	err := run(ctx, &out, cfg)
+	return out.String(), err
+}
+
+// The late client ends with the server's state: the same hash, seq and
+// key count, having applied exactly the updates after its snapshot.
+func TestRunStatesMatch(t *testing.T) {
+	for _, hwm := range []int{1000, 4} {
+		cfg := testConfig()
+		cfg.hwm = hwm
+		out, err := runOut(t, cfg)
+		if err != nil {
+			t.Fatalf("hwm %d: run: %v\n%s", hwm, err, out)
+		}
+		sh, ch := match(t, serverHash, out), match(t, clientHash, out)
+		if sh[0] != ch[0] || sh[1] != ch[1] || sh[2] != ch[2] || atoi(t, sh[1]) != cfg.updates {
+			t.Errorf("hwm %d: server %v, client %v; want equal, at seq %d", hwm, sh, ch, cfg.updates)
+		}
+		snapSeq := atoi(t, match(t, snapLine, out)[0])
+		c := match(t, countLine, out)
+		if snapSeq < cfg.joinAt || atoi(t, c[1]) != cfg.updates-snapSeq || c[2] != "0" {
+			t.Errorf("hwm %d: snapshot at %d, applied %s, ignored %s; want snapshot >= %d, applied %d, none ignored",
+				hwm, snapSeq, c[1], c[2], cfg.joinAt, cfg.updates-snapSeq)
+		}
+		if hwm == 1000 && c[3] != "0" {
+			t.Errorf("hwm %d: %s updates dropped", hwm, c[3])
+		}
+	}
+}
+
+// On a gap the client stops applying and says so; it does not pretend.
+func TestClientGap(t *testing.T) {
+	c := &client{state: newState()}
+	for _, seq := range []uint64{1, 2, 2, 3} {
+		if err := c.update(kvUpdate{Key: "k", Value: "v", Seq: seq}); err != nil {
+			t.Fatalf("seq %d: %v", seq, err)
+		}
+	}
+	err := c.update(kvUpdate{Key: "k", Value: "w", Seq: 6})
+	if !errors.Is(err, errGap) {
+		t.Fatalf("seq 6 after 3: err = %v, want errGap", err)
+	}
+	if err := c.update(kvUpdate{Key: "k", Value: "x", Seq: 7}); err != nil {
+		t.Fatalf("after the gap: err = %v, want nil (reported once)", err)
+	}
+	if c.stats.Applied != 3 || c.stats.Skipped != 1 || c.stats.Ignored != 2 || c.state.seq != 3 || c.state.m["k"] != "v" {
+		t.Errorf("stats %+v, state %+v", c.stats, c.state)
+	}
+	var out bytes.Buffer
+	if err := report(&out, testConfig(), stateHash{}, c.stats, nil); !errors.Is(err, errGap) {
+		t.Errorf("report after a gap: err = %v, want errGap", err)
+	}
+}
+
+// Deleting keys (empty values) and setting them again hash the same on
+// both sides; different states hash differently.
+func TestStateHash(t *testing.T) {
+	a, b := newState(), newState()
+	for i, u := range []kvUpdate{{Key: "x", Value: "1"}, {Key: "y", Value: "2"}, {Key: "x"}, {Key: "z", Value: "3"}} {
+		u.Seq = uint64(i + 1)
+		a.apply(u)
+	}
+	b.apply(kvUpdate{Key: "z", Value: "3", Seq: 1})
+	b.apply(kvUpdate{Key: "y", Value: "2", Seq: 4})
+	if a.hash() != b.hash() {
+		t.Errorf("same entries, different hashes: %+v %+v", a.hash(), b.hash())
+	}
+	b.apply(kvUpdate{Key: "y", Value: "3", Seq: 4})
+	if a.hash() == b.hash() {
+		t.Error("different entries, same hash")
+	}
+}
+
+func TestFlags(t *testing.T) {
+	cfg, err := parseFlags([]string{"-updates", "20", "-join-at", "5", "-snapshot-delay", "0s"}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.updates != 20 || cfg.joinAt != 5 || cfg.delay != 0 {
+		t.Errorf("parsed %+v", cfg)
+	}
+	for _, args := range [][]string{
+		{"-updates", "0"}, {"-join-at", "0"}, {"-join-at", "300"}, {"-interval", "0s"},
+		{"-snapshot-delay", "-1s"}, {"-hwm", "0"}, {"-keys", "0"},
+	} {
+		if _, err := parseFlags(args, io.Discard); !errors.Is(err, errConfig) {
+			t.Errorf("%v: err = %v, want errConfig", args, err)
+		}
+	}
+}
