@@ -36,6 +36,7 @@ type cell struct {
 	kin         *kin // made on first use: most actors never need it
 	loopRunning bool
 	graceful    bool
+	stopAsked   bool   // stopped on request: never restarted by default supervision
 	hot         bool   // got a message while lingering: park instead of leaving
 	handled     uint32 // user-lane values taken; one-off actors never linger
 }
@@ -103,9 +104,9 @@ func (c *cell) hasWork() bool {
 // work handles system messages first, then user messages, until both lanes
 // stay empty. An actor that has had more than one message then lingers
 // for a few scheduler yields (one that has had a single message, typical
-// of short-lived actors, leaves at once); a hot one — one that got a message while lingering — parks on
-// its inbox instead, which wakes it much faster, until the system's reaper
-// finds it idle and sends it home.
+// of short-lived actors, leaves at once); a hot one — one that got a
+// message while lingering — parks on its inbox instead, which wakes it
+// much faster, until the system's reaper finds it idle and sends it home.
 func (c *cell) work() {
 	spins := 0
 	for {
@@ -129,6 +130,10 @@ func (c *cell) work() {
 			}
 			continue
 		default:
+		}
+		if k := c.kin; k != nil && k.pendingStop != nil {
+			c.drained(false) // the lane ran dry before the count did
+			continue
 		}
 		if spins < c.sys.linger && c.handled > 1 {
 			spins++
@@ -160,6 +165,7 @@ func (c *cell) park() bool {
 // handleValue handles a value from the user lane: a message or a token. It
 // returns false for a reap token that still finds the actor idle.
 func (c *cell) handleValue(v any) bool {
+	defer c.drained(true)
 	switch v {
 	case any(wakeToken):
 		return true
@@ -259,7 +265,9 @@ type kin struct {
 	children    []*cell
 	watchers    []Ref
 	stopWaiters []chan error
-	stopChild   *cell // child being stopped while this cell stops
+	stopChild   *cell        // child being stopped while this cell stops
+	pendingStop *stopRequest // a graceful stop waiting for queued messages
+	drainLeft   int          // queued messages still to handle before it
 }
 
 // seq is the cell's index in the system's table.

@@ -30,7 +30,7 @@ func gated(g *gate) actor.Behavior {
 			return p.Reply(m)
 		case string:
 			if m == "stop" {
-				return p.Stop(p.Context(), p.Self())
+				return actor.ErrNormal // stops at once: what is queued is dead-lettered
 			}
 		}
 		return nil

@@ -11,8 +11,13 @@ import (
 // Terminated carries it to watchers.
 var (
 	// ErrNormal is the exit reason of an actor that returned or was stopped
-	// on request.
+	// on request. A handler that returns it (or an error wrapping it) stops
+	// at once, after the current message: what is still queued becomes dead
+	// letters. Stop, by contrast, first handles what was queued.
 	ErrNormal = errors.New("actor: stopped normally")
+	// ErrUndelivered is the error of a request whose message was dropped by
+	// the target's mailbox policy or discarded when the target stopped.
+	ErrUndelivered = errors.New("actor: message not delivered")
 	// ErrShutdown is the exit reason of actors stopped by System.Shutdown,
 	// and the error of calls made after it.
 	ErrShutdown = errors.New("actor: system shut down")

@@ -14,7 +14,7 @@ func (c *cell) handleSystem(msg any) {
 	}
 	switch m := msg.(type) {
 	case *stopRequest:
-		c.beginStop(m.reason, m.done, !m.brutal)
+		c.stopRequested(m)
 	case watchRequest:
 		if k := c.kinship(); !slices.Contains(k.watchers, m.watcher) {
 			k.watchers = append(k.watchers, m.watcher)
@@ -101,11 +101,67 @@ func (c *cell) beginStop(reason error, waiter chan error, graceful bool) {
 	c.status.Store(stopping)
 	c.cancelContext(reason)
 	if c.handler != nil && graceful {
-		if err := c.deliver(Stopping{Reason: reason}); err != nil && reason == ErrNormal {
-			c.reason = err
-		}
+		c.deliverLast(Stopping{Reason: reason})
 	}
 	c.stopNextChild()
+}
+
+// deliverLast delivers Stopping or Stopped. An error or panic there
+// becomes the exit reason if the actor was stopping normally, so watchers
+// learn of it; but a stop that was asked for is never restarted (see
+// stopAsked).
+func (c *cell) deliverLast(msg any) {
+	err := c.deliver(msg)
+	if err == nil || err == ErrNormal {
+		return
+	}
+	c.sys.log.Warn("actor: error while stopping", "actor", c.ref, "step", typeName(msg), "err", err)
+	if c.reason == ErrNormal {
+		c.reason = err
+	}
+}
+
+// stopRequested handles a stop request. A graceful stop of a handler-form
+// actor first lets it handle the messages already queued when the request
+// is seen; later arrivals become dead letters when the mailbox closes.
+func (c *cell) stopRequested(m *stopRequest) {
+	if c.status.Load() == alive {
+		c.stopAsked = true
+	}
+	k := c.kinship()
+	if m.brutal || c.handler == nil || c.status.Load() != alive {
+		k.pendingStop = nil
+		c.beginStop(m.reason, m.done, !m.brutal)
+		return
+	}
+	if m.done != nil {
+		k.stopWaiters = append(k.stopWaiters, m.done)
+	}
+	if k.pendingStop != nil {
+		return // already draining toward a stop
+	}
+	if k.drainLeft = c.mb.Len(); k.drainLeft == 0 {
+		c.beginStop(m.reason, nil, true)
+		return
+	}
+	k.pendingStop = m
+}
+
+// drained counts a handled message against a pending stop, and begins the
+// stop when the messages queued before it are done (or the lane is empty).
+func (c *cell) drained(handled bool) {
+	k := c.kin
+	if k == nil || k.pendingStop == nil {
+		return
+	}
+	if handled {
+		k.drainLeft--
+	}
+	if k.drainLeft <= 0 || !handled {
+		m := k.pendingStop
+		k.pendingStop = nil
+		c.beginStop(m.reason, nil, true)
+	}
 }
 
 // stopNextChild stops the youngest remaining child, or finishes when none
@@ -142,9 +198,7 @@ func (c *cell) childExited(child *cell, reason error) {
 // finish makes the cell dead and tells everyone who needs to know.
 func (c *cell) finish() {
 	if c.handler != nil && c.graceful {
-		if err := c.deliver(Stopped{Reason: c.reason}); err != nil && c.reason == ErrNormal {
-			c.reason = err
-		}
+		c.deliverLast(Stopped{Reason: c.reason})
 	}
 	c.cancelContext(c.reason)
 	s := c.sys

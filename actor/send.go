@@ -132,9 +132,14 @@ func (s *System) MailboxStats(ref Ref) (MailboxStats, bool) {
 	return c.mb.Stats(), true
 }
 
-// Stop stops the actor ref gracefully — Stopping, its children in reverse
-// start order, Stopped — and waits until it is dead or ctx ends. Stopping
-// an actor that is already dead returns nil at once.
+// Stop stops the actor ref gracefully and waits until it is dead or ctx
+// ends: a handler-form actor first handles the messages already queued
+// when it sees the request, then receives Stopping, its children stop in
+// reverse start order, and it receives Stopped; messages that arrive
+// meanwhile become dead letters. A loop-form actor sees its context
+// cancelled. Stopping an actor that is already dead returns nil at once.
+// An actor stopped this way is never restarted by default supervision,
+// even if its Stopping or Stopped step fails.
 func (s *System) Stop(ctx context.Context, ref Ref) error {
 	return s.Exit(ctx, ref, ErrNormal)
 }

@@ -161,6 +161,12 @@ func (c *cell) Dropped(msg any, why mailbox.DropReason) {
 	}
 	if env, ok := msg.(*Envelope); ok {
 		c.sys.deadLetter(c.ref, env.Sender, env.Message, reason)
+		if IsReplyRef(env.Sender) {
+			// A request that will never be answered fails now, not at its
+			// deadline.
+			c.sys.FailRequest(env.Sender, fmt.Errorf("actor: request %s to %v: %w (%v)",
+				typeName(env.Message), c.ref, ErrUndelivered, reason))
+		}
 		return
 	}
 	c.sys.deadLetter(c.ref, Ref{}, msg, reason)

@@ -51,7 +51,7 @@ func (c *cell) supervise(child *cell, reason error) {
 		}
 		return
 	}
-	if !IsFailure(reason) {
+	if !IsFailure(reason) || child.stopAsked {
 		return
 	}
 	if !child.spec.restarts.allow(time.Now(), DefaultIntensity, DefaultPeriod) {
@@ -82,7 +82,7 @@ func (c *cell) respawn(child *cell, reason error) {
 // superviseTopLevel applies the system's restart policy to a top-level
 // actor that has just died, on the goroutine that finished it.
 func (s *System) superviseTopLevel(c *cell) {
-	if !IsFailure(c.reason) || s.closing.Load() {
+	if !IsFailure(c.reason) || c.stopAsked || s.closing.Load() {
 		return
 	}
 	spec := c.spec

@@ -4,9 +4,10 @@ import "fmt"
 
 // Watch asks that watcher receive one Terminated notice when target stops,
 // whatever the reason, including when target's node is declared down. If
-// target is already dead, the notice comes at once. Watching the same
-// target twice still yields one notice. Handler-form watchers receive the
-// notice through Receive; loop-form watchers find it in their inbox.
+// target is already dead, the notice comes at once. Watching a live target
+// twice still yields one notice (a dead one keeps no record, so each watch
+// of it gets its own). Handler-form watchers receive the notice through
+// Receive; loop-form watchers find it in their inbox.
 func (s *System) Watch(watcher, target Ref) error {
 	if watcher.IsZero() {
 		return fmt.Errorf("actor: watch %v: zero watcher", target)

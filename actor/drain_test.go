@@ -1,0 +1,96 @@
+package actor_test
+
+import (
+	"errors"
+	"runtime"
+	"testing"
+
+	"github.com/troupe-go/troupe/actor"
+	"github.com/troupe-go/troupe/mailbox"
+)
+
+// Stop lets a handler-form actor handle what was queued before the stop;
+// returning ErrNormal stops at once.
+func TestStopDrainsQueuedMessages(t *testing.T) {
+	sys := newSystem(t)
+	g := newGate(t)
+	handled := make(chan any, 16)
+	ref := spawn(t, sys, actor.Func(func(p *actor.Process) error {
+		switch m := p.Message().(type) {
+		case string:
+			if m == "first" {
+				g.block()
+			}
+			handled <- m
+		case actor.Stopping:
+			handled <- "stopping"
+		}
+		return nil
+	}))
+	ctx := testContext(t)
+	for _, m := range []string{"first", "a", "b", "c"} {
+		if err := sys.Send(ctx, ref, m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	g.wait(t)
+	stopped := make(chan error, 1)
+	go func() { stopped <- sys.Stop(ctx, ref) }()
+	g.release()
+	if err := <-stopped; err != nil {
+		t.Fatal(err)
+	}
+	var got []any
+	for len(handled) > 0 {
+		got = append(got, <-handled)
+	}
+	want := []any{"first", "a", "b", "c", "stopping"}
+	if len(got) != len(want) {
+		t.Fatalf("handled %v, want %v", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("handled %v, want %v", got, want)
+		}
+	}
+}
+
+// A request whose message the target's policy drops fails at once instead
+// of waiting for its deadline.
+func TestDroppedRequestFailsAtOnce(t *testing.T) {
+	sys := newSystem(t)
+	g := newGate(t)
+	ref := spawn(t, sys, actor.Func(func(p *actor.Process) error {
+		if _, ok := p.Message().(string); ok {
+			g.block()
+		}
+		return nil
+	}), actor.WithMailbox(mailbox.WithCapacity(1), mailbox.WithPolicy(mailbox.DropOldest)))
+	ctx := testContext(t)
+	if err := sys.Send(ctx, ref, "hold"); err != nil {
+		t.Fatal(err)
+	}
+	g.wait(t)
+	answer := make(chan error, 1)
+	go func() {
+		_, err := sys.Request(ctx, ref, 1) // queued, then evicted by the next
+		answer <- err
+	}()
+	// Wait until the request is queued behind the held message (bounded).
+	for i := 0; ; i++ {
+		if st, _ := sys.MailboxStats(ref); st.Depth == 1 {
+			break
+		}
+		if i > 1_000_000 {
+			t.Fatal("the request never reached the mailbox")
+		}
+		runtime.Gosched()
+	}
+	if err := sys.Send(ctx, ref, 2); err != nil { // evicts the request
+		t.Fatal(err)
+	}
+	if err := <-answer; !errors.Is(err, actor.ErrUndelivered) {
+		t.Fatalf("request: %v, want ErrUndelivered", err)
+	}
+	g.release()
+}
