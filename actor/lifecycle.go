@@ -121,15 +121,17 @@ func (c *cell) deliverLast(msg any) {
 	}
 }
 
-// stopRequested handles a stop request. A graceful stop of a handler-form
-// actor first lets it handle the messages already queued when the request
-// is seen; later arrivals become dead letters when the mailbox closes.
+// stopRequested handles a stop request. A normal stop (ErrNormal,
+// ErrShutdown) of a handler-form actor first lets it handle the messages
+// already queued when the request is seen; later arrivals become dead
+// letters when the mailbox closes. A stop with an abnormal reason (a slow
+// consumer, say) begins after the current message.
 func (c *cell) stopRequested(m *stopRequest) {
 	if c.status.Load() == alive {
 		c.stopAsked = true
 	}
 	k := c.kinship()
-	if m.brutal || c.handler == nil || c.status.Load() != alive {
+	if m.brutal || IsFailure(m.reason) || c.handler == nil || c.status.Load() != alive {
 		k.pendingStop = nil
 		c.beginStop(m.reason, m.done, !m.brutal)
 		return

@@ -146,8 +146,10 @@ func (s *System) Stop(ctx context.Context, ref Ref) error {
 
 // Exit stops the actor ref like Stop, with reason as its exit reason (what
 // watchers, its parent and context.Cause see): a supervisor stops a slow
-// consumer with a reason wrapping ErrSlowConsumer. For a remote ref the
-// reason is ErrNormal.
+// consumer with a reason wrapping ErrSlowConsumer. An abnormal reason
+// (see IsFailure) does not wait for the queued messages to be handled: the
+// stop begins after the current one. For a remote ref the reason is
+// ErrNormal.
 func (s *System) Exit(ctx context.Context, ref Ref, reason error) error {
 	if !s.isLocal(ref) {
 		t, err := s.remote(ref)
