@@ -1,0 +1,88 @@
+// Package net turns an actor.System into a ZeroMQ node: refs of actors on
+// other nodes work with Send, Request, Watch, Stop and LookupOn exactly as
+// local ones, and any ZeroMQ program (pyzmq, libzmq, …) can talk to the
+// node's actors through the wire format of docs/PROTOCOL.md.
+//
+// # Tour
+//
+//	sys := actor.NewSystem()
+//	node, err := net.Listen(ctx, sys, "tcp://127.0.0.1:0")  // installs itself as sys's transport
+//	defer sys.Shutdown(ctx)                                  // closes the node too
+//
+//	net.MustRegister[Ping](net.DefaultCodec, "example.Ping") // on every node that uses Ping
+//	ref, err := sys.LookupOn(ctx, "tcp://127.0.0.1:5555", "pong")
+//	reply, err := sys.Request(ctx, ref, Ping{N: 1})          // a request to another node
+//
+//	node.RegisterKind("worker", actor.Func(work))            // on the node that runs workers
+//	w, err := node.SpawnRemote(ctx, workerNode, "worker", "w1")
+//
+// Listen binds the node's endpoints ("tcp://host:port", "tcp://*:0",
+// "ipc:///path"); its address, the Node of its actors' refs, is the first
+// endpoint as bound (Address). Messages travel as their registered name
+// and msgpack body (see Codec): sending a type that is not registered
+// fails at Send, in the sender's goroutine; a type the receiver does not
+// know arrives as an Unknown.
+//
+// # Links
+//
+// A node reaches another through one link: a ZMTP DEALER connection it
+// dials (identity: its own address), owned by one goroutine that writes
+// and keeps the books, plus a reader for the return path. Messages wait in
+// the link's queue, a mailbox with a high-water mark and an overflow
+// policy (WithLinkQueue); the writer drains it and writes many envelopes
+// per system call, packing them into multipart messages (WithMaxBatch)
+// and flushing when the queue is empty or every WithBatchLimit envelopes.
+// The receiver acknowledges what it took (ACK), so a link knows what is
+// in flight: when a connection breaks, the SENDs it wrote but the peer
+// did not acknowledge are dead-lettered (actor.ReasonRemote) and counted;
+// the ones still queued wait for the reconnection (backoff from 1 s,
+// doubling to 32 s: WithReconnect). Nothing is lost without a trace:
+// delivered, or a dead letter.
+//
+// # Liveness
+//
+// Idle links send heartbeats (WithHeartbeat: 1 s by default); any
+// envelope counts as traffic. A peer silent for interval × liveness, or
+// whose connection breaks, is down: watchers of its actors get
+// Terminated with a reason wrapping ErrNodeDown, requests waiting on it
+// fail with that error, and NodeDown is published on TopicNodeDown.
+// NodeUp (TopicNodeUp) follows when it answers HELLO again; a new epoch
+// in its HELLO tells a restarted peer. ZMTP PINGs from libzmq peers are
+// answered with PONG.
+//
+// # Control plane
+//
+// Each node runs an actor registered as NodeActorName that serves Lookup,
+// Spawn, Stop, Watch, Unwatch and Terminated messages, from other nodes
+// and from foreign clients alike. A request from one node to another is
+// a SEND whose sender is the requester's reply ref; a failure to deliver
+// it, or a control operation that failed, comes back as an Error message,
+// which the requester sees as a *RemoteError from Request (errors.Is
+// matches it against actor.ErrNotFound, ErrSpawnFailed, …). So an Error
+// value sent as a reply to a remote request always arrives as an error.
+//
+// # Foreign clients
+//
+// A DEALER or REQ client sends one-frame messages holding a SEND; with a
+// correlation id, the target's Reply comes back on its connection as a
+// REPLY (an ERROR if delivery failed); see ClientPrefix.
+//
+// # Limits and bad input
+//
+// The maximum message size and frames per message are enforced by the
+// connection layer before anything is allocated. Garbage, a wrong
+// greeting, an oversized message, a malformed envelope close the
+// offending connection; a body that does not decode, or a message for no
+// live actor, is dead-lettered (and answered with an ERROR if the sender
+// waits). Every case is counted in Stats and logged, and the node keeps
+// serving everyone else. PLAIN authentication is optional
+// (WithPlainServer, WithPlainClient); NULL is the default.
+//
+// # Refs inside messages
+//
+// Refs travel inside messages (as maps {Node, Name, ID}). Inside the
+// control messages an empty Node means the sending node; refs in your own
+// message types are taken as they are, so actors spawned before Listen,
+// whose refs have an empty Node, should not hand their refs to other
+// nodes: spawn them after Listen.
+package net

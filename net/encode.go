@@ -1,0 +1,98 @@
+package net
+
+import (
+	"fmt"
+	"sync"
+
+	"github.com/troupe-go/troupe/actor"
+	"github.com/troupe-go/troupe/net/internal/wire"
+)
+
+// An outMsg is one envelope on its way out: encoded on the sender's
+// goroutine (so that encoding errors reach the sender), queued, then
+// written by a writer goroutine, which releases it. The message itself is
+// kept so that it can become a dead letter if it never arrives.
+type outMsg struct {
+	to, from actor.Ref
+	msg      any
+	buf      []byte // the encoded envelope
+}
+
+// maxPooled is the largest buffer kept for reuse; bigger ones (from big
+// messages) go to the garbage collector.
+const maxPooled = 64 << 10
+
+var (
+	outPool  = sync.Pool{New: func() any { return &outMsg{buf: make([]byte, 0, 256)} }}
+	bodyPool = sync.Pool{New: func() any { b := make([]byte, 0, 256); return &b }}
+)
+
+func (o *outMsg) release() {
+	o.to, o.from, o.msg = actor.Ref{}, actor.Ref{}, nil
+	if cap(o.buf) > maxPooled {
+		o.buf = nil
+	}
+	o.buf = o.buf[:0]
+	outPool.Put(o)
+}
+
+// encodeSend encodes a SEND from from to to. to's node is left out of the
+// envelope (the receiving node is the one the link goes to), and so is
+// from's when it is this node.
+func (n *Node) encodeSend(to, from actor.Ref, msg any) (*outMsg, error) {
+	e := wire.Envelope{Kind: wire.Send, To: actor.Ref{Name: to.Name, ID: to.ID}, From: from}
+	if IsClientRef(to) {
+		e.To = to // a reply for a client of another node, routed by that node
+	}
+	if from.Node == n.addr {
+		e.From.Node = ""
+	}
+	return n.encode(&e, to, from, msg)
+}
+
+// encodeReply encodes the answer to a foreign client's SEND with
+// correlation id corr: an ERROR for an Error message, a REPLY otherwise.
+func (n *Node) encodeReply(to, from actor.Ref, msg any) (*outMsg, error) {
+	if m, ok := msg.(Error); ok {
+		e := wire.Envelope{Kind: wire.Error, Corr: to.ID, Code: m.Code, Text: m.Text}
+		return n.encode(&e, to, from, msg)
+	}
+	e := wire.Envelope{Kind: wire.Reply, Corr: to.ID}
+	return n.encode(&e, to, from, msg)
+}
+
+// encode fills in e's type and body from msg (for SEND and REPLY) and
+// appends e to a pooled buffer.
+func (n *Node) encode(e *wire.Envelope, to, from actor.Ref, msg any) (*outMsg, error) {
+	o := outPool.Get().(*outMsg)
+	o.to, o.from, o.msg = to, from, msg
+	if e.Kind != wire.Send && e.Kind != wire.Reply {
+		o.buf = wire.Append(o.buf[:0], e)
+		return n.checkSize(o)
+	}
+	body := bodyPool.Get().(*[]byte)
+	name, b, err := n.cfg.codec.AppendBody((*body)[:0], msg)
+	if err == nil {
+		e.Type, e.Body = name, b
+		o.buf = wire.Append(o.buf[:0], e)
+	}
+	if cap(b) <= maxPooled {
+		*body = b[:0]
+		bodyPool.Put(body)
+	}
+	if err != nil {
+		o.release()
+		return nil, err
+	}
+	return n.checkSize(o)
+}
+
+// checkSize passes o on, or releases it if it is over the size limit.
+func (n *Node) checkSize(o *outMsg) (*outMsg, error) {
+	if len(o.buf) <= n.cfg.maxMessageSize {
+		return o, nil
+	}
+	err := fmt.Errorf("%w: %d-byte envelope, the limit is %d", ErrTooLarge, len(o.buf), n.cfg.maxMessageSize)
+	o.release()
+	return nil, err
+}

@@ -1,0 +1,206 @@
+package net
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+
+	"github.com/troupe-go/troupe/actor"
+	"github.com/troupe-go/troupe/net/internal/wire"
+	"github.com/troupe-go/troupe/net/internal/zmtp"
+)
+
+// ackEvery is how many SENDs the reader takes before it asks the writer
+// for an ACK in the middle of a message (it asks after every message too).
+const ackEvery = 1000
+
+// An inReader is the state of an inConn's reader goroutine: the message
+// and envelope it decodes into, reused for every read.
+type inReader struct {
+	c      *inConn
+	m      zmtp.Message
+	e      wire.Envelope
+	dec    wire.Decoder
+	isNode bool   // the peer said HELLO
+	peer   string // its address
+	seen   bool   // an envelope has been read (HELLO must come first)
+}
+
+// read is the reader goroutine: it delivers each SEND to its local
+// target. Delivery may wait for room in a full Block mailbox: that is
+// backpressure all the way to the sender. Bad input (undecodable
+// envelopes, broken limits, protocol errors) closes the connection.
+func (c *inConn) read() {
+	defer c.n.wg.Done()
+	defer close(c.readerDone)
+	r := &inReader{c: c}
+	for {
+		c.reading.Store(true)
+		err := c.conn.ReadMessage(&r.m)
+		c.reading.Store(false)
+		if err == nil {
+			c.traffic.Add(1)
+			err = r.message()
+		} else {
+			err = readFailure(&c.stats, err)
+		}
+		if err != nil {
+			c.n.log.Debug("net: inbound connection ends", "remote", c.conn.RemoteAddr().String(), "err", err)
+			if errors.Is(err, ErrMalformed) || errors.Is(err, zmtp.ErrMalformed) ||
+				errors.Is(err, zmtp.ErrMessageTooLarge) || errors.Is(err, zmtp.ErrTooManyFrames) {
+				c.n.log.Warn("net: closing a connection for bad input", "remote", c.conn.RemoteAddr().String(), "err", err)
+			}
+			return
+		}
+	}
+}
+
+func (r *inReader) message() error {
+	c := r.c
+	if r.m.Kind == zmtp.KindCommand {
+		if r.m.Command.Name == zmtp.CmdPing {
+			c.out.PostSystem(pongOp{ctx: bytes.Clone(r.m.Command.PingContext())})
+			c.poke()
+		}
+		return nil
+	}
+	c.stats[cBatchIn].Add(1)
+	frames := r.m.Frames
+	if !r.isNode && len(frames) > 1 && len(frames[0]) == 0 {
+		frames = frames[1:] // a REQ peer's delimiter (or a DEALER that imitates REQ)
+		if !c.delimited.Load() {
+			c.delimited.Store(true)
+		}
+	}
+	for _, f := range frames {
+		c.stats[cBytesIn].Add(uint64(len(f)))
+		if err := r.dec.Decode(f, &r.e); err != nil {
+			c.stats[cMalformed].Add(1)
+			return err
+		}
+		if err := r.envelope(); err != nil {
+			return err
+		}
+	}
+	if r.isNode {
+		c.poke() // ACK what this message brought
+	}
+	return nil
+}
+
+func (r *inReader) envelope() error {
+	c, e := r.c, &r.e
+	first := !r.seen
+	r.seen = true
+	switch e.Kind {
+	case wire.Hello:
+		if !first {
+			c.stats[cMalformed].Add(1)
+			return fmt.Errorf("%w: HELLO after the first envelope", ErrMalformed)
+		}
+		if e.Version != wire.Version {
+			c.stats[cHandshake].Add(1)
+			return fmt.Errorf("net: peer %s speaks protocol version %d, not %d", e.Node, e.Version, wire.Version)
+		}
+		r.isNode, r.peer = true, e.Node
+		c.out.PostSystem(helloOp{})
+		c.poke()
+	case wire.Send:
+		c.stats[cEnvIn].Add(1)
+		r.deliver()
+		if taken := c.taken.Add(1); r.isNode && taken%ackEvery == 0 {
+			c.poke()
+		}
+	case wire.Heartbeat:
+	default:
+		c.stats[cMalformed].Add(1)
+		return fmt.Errorf("%w: unexpected %v", ErrMalformed, e.Kind)
+	}
+	return nil
+}
+
+// deliver hands one SEND to its target. Whatever cannot be delivered is
+// dead-lettered (by the System, or here) and, if the sender waits for an
+// answer, answered with an error.
+func (r *inReader) deliver() {
+	n, e := r.c.n, &r.e
+	from := r.sender()
+	to, ours := r.target()
+	msg, err := n.cfg.codec.DecodeBody(e.Type, e.Body)
+	if err != nil {
+		r.c.stats[cMalformed].Add(1)
+		n.sys.DeadLetter(to, from, Unknown{Type: e.Type, Value: bytes.Clone(e.Body)}, actor.ReasonNotFound)
+		r.fail(from, wire.CodeMalformed, err.Error())
+		return
+	}
+	msg = fillRefs(msg, r.defaultNode())
+	switch {
+	case !ours:
+		r.c.stats[cUnknown].Add(1)
+		n.sys.DeadLetter(to, from, msg, actor.ReasonNotFound)
+		r.fail(from, wire.CodeNotFound, fmt.Sprintf("net: %s is not node %s", to.Node, n.addr))
+		return
+	case actor.IsReplyRef(to) && to.Node == n.addr:
+		if m, ok := msg.(Error); ok { // a remote failure to answer a request
+			if !n.sys.FailRequest(to, wire.ErrorFromCode(m.Code, m.Text)) {
+				n.sys.DeadLetter(to, from, msg, actor.ReasonLateReply)
+			}
+			return
+		}
+	}
+	if err := n.sys.Deliver(n.ctx, to, from, msg); err != nil {
+		if errors.Is(err, actor.ErrNotFound) && !actor.IsReplyRef(to) {
+			r.c.stats[cUnknown].Add(1)
+		}
+		r.fail(from, wire.ErrorCode(err), err.Error())
+	}
+}
+
+// sender is the SEND's from: nodes leave their own address out; a foreign
+// client's request (corr != 0) gets a client ref to answer to.
+func (r *inReader) sender() actor.Ref {
+	e := &r.e
+	switch {
+	case r.isNode:
+		return withNode(e.From, r.peer)
+	case e.Corr != 0:
+		return actor.Ref{Node: r.c.client, ID: e.Corr}
+	}
+	return e.From
+}
+
+// target is the SEND's to, with this node's address filled in; ours is
+// false for a ref of another node (nodes do not relay), except a client
+// ref, which goes to the node that holds the client.
+func (r *inReader) target() (to actor.Ref, ours bool) {
+	to = r.e.To
+	switch {
+	case r.c.n.isSelf(to.Node):
+		to.Node = r.c.n.addr
+		return to, true
+	case IsClientRef(to):
+		return to, true
+	}
+	return to, false
+}
+
+// defaultNode is the node of refs without one inside control messages:
+// the sending node, or this one for a foreign client.
+func (r *inReader) defaultNode() string {
+	if r.isNode {
+		return r.peer
+	}
+	return r.c.n.addr
+}
+
+// fail answers a request that could not be delivered: an ERROR to a
+// client, a troupe.Error to a waiting request on another node.
+func (r *inReader) fail(from actor.Ref, code uint64, text string) {
+	if !IsClientRef(from) && !actor.IsReplyRef(from) {
+		return // nobody waits
+	}
+	n := r.c.n
+	if err := n.sys.Deliver(n.ctx, from, n.self, Error{Code: code, Text: text}); err != nil {
+		n.log.Debug("net: cannot report a failed delivery", "to", from, "err", err)
+	}
+}

@@ -1,0 +1,257 @@
+package net
+
+import (
+	"fmt"
+	"sync/atomic"
+	"time"
+
+	"github.com/troupe-go/troupe/actor"
+	"github.com/troupe-go/troupe/net/internal/wire"
+	"github.com/troupe-go/troupe/net/internal/zmtp"
+)
+
+// In-flight window of a link connection: the writer stops taking SENDs
+// from the queue while this many (or this many bytes) are unacknowledged,
+// so the records kept for dead-lettering stay bounded and the queue's
+// policy applies when the peer falls behind. The peer acknowledges after
+// every message it reads, so the window only closes on a slow peer.
+const (
+	maxInFlight      = 8192
+	maxInFlightBytes = 64 << 20
+)
+
+var heartbeat = wire.Append(nil, &wire.Envelope{Kind: wire.Heartbeat})
+
+// A session is one connection of a link, from HELLO to its loss. The
+// link's goroutine writes; the session's reader goroutine reads.
+type session struct {
+	l          *link
+	conn       *zmtp.Conn
+	peer       string // the address the peer announced in HELLO
+	epoch      uint64
+	readerDone chan struct{} // closed when read returns; readErr is set then
+	readErr    error
+	acked      atomic.Uint64 // the peer's cumulative ACK count, stored by the reader
+	traffic    atomic.Uint64 // messages read, counted by the reader
+
+	// Owned by the link's goroutine.
+	sent, applied uint64 // SENDs written, and acknowledged
+	unacked       ring
+	inFlight      int // bytes of the unacknowledged SENDs
+	lastTraffic   uint64
+	missed        int  // heartbeat intervals without traffic
+	wrote         bool // something was written since the last tick
+	dirty         bool // a command was written and not flushed
+	unflushed     int  // envelopes written since the last flush
+	frames        [][]byte
+	batch         []*outMsg
+	size          int   // bytes in frames
+	err           error // the first write error; the session is over
+}
+
+func newSession(l *link, c *zmtp.Conn, hello wire.Envelope) *session {
+	return &session{l: l, conn: c, peer: hello.Node, epoch: hello.Epoch, readerDone: make(chan struct{})}
+}
+
+// serve writes on the session until it fails, the peer falls silent, or
+// the link stops (then it drains first).
+func (l *link) serve(s *session) error {
+	l.up(s)
+	held := l.held
+	l.held = nil
+	for _, o := range held {
+		s.add(o)
+	}
+	t := time.NewTicker(l.n.cfg.interval)
+	defer t.Stop()
+	for {
+		if err := l.drainOps(s); err != nil {
+			return err
+		}
+		if err := s.applyAcks(); err != nil {
+			return err
+		}
+		select {
+		case v := <-s.input():
+			if err := s.writeFrom(v.(*outMsg)); err != nil {
+				return err
+			}
+		case <-l.wake:
+		case <-t.C:
+			if err := s.tick(); err != nil {
+				return err
+			}
+		case <-s.readerDone:
+			return s.readErr
+		case <-l.stop:
+			return s.drain()
+		}
+	}
+}
+
+// input is the queue while the in-flight window is open, else nil.
+func (s *session) input() <-chan any {
+	if s.unacked.len() < maxInFlight && s.inFlight < maxInFlightBytes {
+		return s.l.q.C()
+	}
+	return nil
+}
+
+// writeFrom writes o and whatever else the queue holds, up to the batch
+// limit, and flushes when the queue is empty, the limit is reached or the
+// window closes: one system call for many envelopes.
+func (s *session) writeFrom(o *outMsg) error {
+	limit := s.l.n.cfg.batchLimit
+	for i := 1; ; i++ {
+		s.add(o)
+		if i >= limit {
+			break
+		}
+		in := s.input()
+		if in == nil {
+			break
+		}
+		select {
+		case v := <-in:
+			o = v.(*outMsg)
+			continue
+		default:
+		}
+		break
+	}
+	s.emit()
+	if s.l.q.Len() == 0 || s.unflushed >= limit || s.input() == nil {
+		s.flush()
+	}
+	return s.err
+}
+
+// add puts o into the multipart message being built, writing the message
+// out first if o would break its frame or size limit.
+func (s *session) add(o *outMsg) {
+	cfg := s.l.n.cfg
+	if len(s.frames) > 0 && (len(s.frames) >= cfg.maxBatch || s.size+len(o.buf) > cfg.maxMessageSize) {
+		s.emit()
+	}
+	s.frames = append(s.frames, o.buf)
+	s.batch = append(s.batch, o)
+	s.size += len(o.buf)
+}
+
+// emit writes the message being built into the connection's buffer. Its
+// SENDs are numbered and kept until acknowledged, even if the write
+// fails: then they are dead-lettered with the others.
+func (s *session) emit() {
+	if len(s.batch) == 0 {
+		return
+	}
+	for _, o := range s.batch {
+		s.track(o)
+	}
+	if s.err == nil {
+		if err := s.conn.WriteMessage(s.frames...); err != nil {
+			s.err = fmt.Errorf("net: write to %s: %w", s.l.addr, err)
+		}
+	}
+	st := &s.l.stats
+	st[cEnvOut].Add(uint64(len(s.batch)))
+	st[cBatchOut].Add(1)
+	st[cBytesOut].Add(uint64(s.size))
+	s.unflushed += len(s.batch)
+	s.wrote = true
+	for i, o := range s.batch {
+		o.release()
+		s.batch[i], s.frames[i] = nil, nil
+	}
+	s.batch, s.frames, s.size = s.batch[:0], s.frames[:0], 0
+}
+
+func (s *session) track(o *outMsg) {
+	s.sent++
+	s.unacked.push(record{to: o.to, from: o.from, msg: o.msg, size: len(o.buf)})
+	s.inFlight += len(o.buf)
+	if actor.IsReplyRef(o.from) && s.l.n.isSelf(o.from.Node) {
+		s.l.pending[o.from] = struct{}{}
+	}
+}
+
+func (s *session) flush() {
+	if s.err == nil {
+		if err := s.conn.Flush(); err != nil {
+			s.err = fmt.Errorf("net: write to %s: %w", s.l.addr, err)
+		}
+	}
+	s.l.stats[cFlushes].Add(1)
+	s.unflushed, s.dirty = 0, false
+}
+
+func (s *session) pong(ctx []byte) {
+	if s.err == nil {
+		if err := s.conn.WritePong(ctx); err != nil {
+			s.err = fmt.Errorf("net: write to %s: %w", s.l.addr, err)
+		}
+	}
+	s.dirty, s.wrote = true, true
+}
+
+// applyAcks releases the SENDs the peer has acknowledged.
+func (s *session) applyAcks() error {
+	a := s.acked.Load()
+	if a > s.sent {
+		s.l.stats[cMalformed].Add(1)
+		return fmt.Errorf("%w: %s acknowledged %d SENDs, %d were sent", ErrMalformed, s.peer, a, s.sent)
+	}
+	for ; s.applied < a; s.applied++ {
+		s.inFlight -= s.unacked.pop().size
+	}
+	return nil
+}
+
+// tick runs every heartbeat interval: liveness, heartbeat, and the
+// forgetting of requests that are over.
+func (s *session) tick() error {
+	cfg := s.l.n.cfg
+	if t := s.traffic.Load(); t != s.lastTraffic {
+		s.lastTraffic, s.missed = t, 0
+	} else if s.missed++; s.missed >= cfg.liveness {
+		return fmt.Errorf("silent for %v (heartbeat %v × %d)", cfg.interval*time.Duration(cfg.liveness), cfg.interval, cfg.liveness)
+	}
+	if !s.wrote && s.err == nil {
+		if err := s.conn.WriteMessage(heartbeat); err != nil {
+			s.err = fmt.Errorf("net: write to %s: %w", s.l.addr, err)
+		}
+		s.flush()
+	}
+	s.wrote = false
+	s.l.prunePending()
+	return s.err
+}
+
+// drain writes what the queue still holds and waits for the peer to
+// acknowledge everything, until the node's drain deadline (then the
+// connection is closed, which ends the wait).
+func (s *session) drain() error {
+	deadline := time.Unix(0, s.l.n.drainBy.Load())
+	t := time.AfterFunc(time.Until(deadline), func() { _ = s.conn.Close() })
+	defer t.Stop()
+	for {
+		if err := s.l.drainOps(s); err != nil {
+			return err
+		}
+		if err := s.applyAcks(); err != nil {
+			return err
+		}
+		if s.unacked.len() == 0 && s.l.q.Len() == 0 {
+			return ErrClosed
+		}
+		select {
+		case v := <-s.input():
+			if err := s.writeFrom(v.(*outMsg)); err != nil {
+				return err
+			}
+		case <-s.l.wake:
+		case <-s.readerDone:
+			return s.readErr
+		}
+	}
+}
