@@ -1,0 +1,122 @@
+package net
+
+import (
+	"errors"
+	stdnet "net"
+	"testing"
+	"time"
+
+	"github.com/troupe-go/troupe/actor"
+	"github.com/troupe-go/troupe/mailbox"
+)
+
+func TestSendUnregisteredType(t *testing.T) {
+	ctx := testContext(t)
+	sysA, a := startNode(t, endpoint(t, "tcp"))
+	_, b := startNode(t, endpoint(t, "tcp"))
+	dead := deadLetters(t, sysA, 4)
+	to := actor.Ref{Node: b.Address(), Name: "echo"}
+	err := sysA.Send(ctx, to, unregistered{X: 1})
+	if !errors.Is(err, ErrUnregistered) {
+		t.Fatalf("send of an unregistered type: %v, want ErrUnregistered", err)
+	}
+	if d := recv(t, dead, "the dead letter"); d.Message != (unregistered{X: 1}) || d.Target != to {
+		t.Fatalf("dead letter %+v", d)
+	}
+	if s := a.Stats(); s.EncodeErrors != 1 || s.EnvelopesOut != 0 {
+		t.Fatalf("EncodeErrors %d, EnvelopesOut %d; want 1, 0", s.EncodeErrors, s.EnvelopesOut)
+	}
+}
+
+func TestSendTooLarge(t *testing.T) {
+	sysA, a := startNode(t, endpoint(t, "tcp"), WithMaxMessageSize(1024))
+	_, b := startNode(t, endpoint(t, "tcp"))
+	err := sysA.Send(testContext(t), actor.Ref{Node: b.Address(), Name: "echo"}, make([]byte, 2000))
+	if !errors.Is(err, ErrTooLarge) {
+		t.Fatalf("send of a message over the limit: %v, want ErrTooLarge", err)
+	}
+	if s := a.Stats(); s.TooLarge != 1 {
+		t.Fatalf("TooLarge = %d, want 1", s.TooLarge)
+	}
+}
+
+func TestUnknownTarget(t *testing.T) {
+	ctx := testContext(t)
+	sysA, _ := startNode(t, endpoint(t, "tcp"))
+	sysB, b := startNode(t, endpoint(t, "tcp"))
+	deadB := deadLetters(t, sysB, 8)
+	nobody := actor.Ref{Node: b.Address(), Name: "nobody"}
+	if err := sysA.Send(ctx, nobody, msgPing{N: 1}); err != nil {
+		t.Fatalf("send: %v (the receiver dead-letters it)", err)
+	}
+	if d := recv(t, deadB, "the dead letter at B"); d.Target.Name != "nobody" || d.Message != (msgPing{N: 1}) || d.Reason != actor.ReasonNotFound {
+		t.Fatalf("dead letter at B: %+v", d)
+	}
+	start := time.Now()
+	_, err := sysA.Request(ctx, nobody, msgPing{N: 2})
+	if !errors.Is(err, actor.ErrNotFound) {
+		t.Fatalf("request to nobody: %v, want ErrNotFound", err)
+	}
+	var re *RemoteError
+	if !errors.As(err, &re) || time.Since(start) > 5*time.Second {
+		t.Fatalf("request to nobody: %v after %v, want a fast RemoteError", err, time.Since(start))
+	}
+	recv(t, deadB, "the request's dead letter at B")
+	if s := b.Stats(); s.UnknownTargets != 2 {
+		t.Fatalf("UnknownTargets at B = %d, want 2", s.UnknownTargets)
+	}
+}
+
+// unreachable returns the address of a tcp port nobody listens on.
+func unreachable(t *testing.T) string {
+	t.Helper()
+	ln, err := stdnet.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := "tcp://" + ln.Addr().String()
+	_ = ln.Close()
+	return addr
+}
+
+func TestLinkQueuePolicies(t *testing.T) {
+	const capacity, extra = 4, 3
+	cases := []struct {
+		policy     mailbox.Policy
+		wantErrs   int
+		wantReason actor.DeadLetterReason
+	}{
+		{mailbox.Fail, extra, actor.ReasonFull},
+		{mailbox.DropNewest, 0, actor.ReasonDropped},
+		{mailbox.DropOldest, 0, actor.ReasonDropped},
+	}
+	for _, tc := range cases {
+		t.Run(tc.policy.String(), func(t *testing.T) {
+			ctx := testContext(t)
+			sysA, a := startNode(t, endpoint(t, "tcp"), WithLinkQueue(capacity, tc.policy), WithReconnect(time.Hour, time.Hour))
+			dead := deadLetters(t, sysA, capacity+extra)
+			to := actor.Ref{Node: unreachable(t), Name: "x"}
+			errs := 0
+			for i := range capacity + extra {
+				if err := sysA.Send(ctx, to, msgPing{N: int64(i)}); err != nil {
+					if !errors.Is(err, mailbox.ErrFull) {
+						t.Fatalf("send %d: %v", i, err)
+					}
+					errs++
+				}
+			}
+			if errs != tc.wantErrs {
+				t.Fatalf("%d sends failed, want %d", errs, tc.wantErrs)
+			}
+			for range extra {
+				if d := recv(t, dead, "a dead letter"); d.Reason != tc.wantReason {
+					t.Fatalf("dead letter reason %v, want %v", d.Reason, tc.wantReason)
+				}
+			}
+			s := a.Stats()
+			if s.QueueDropped+s.QueueRefused != extra {
+				t.Fatalf("dropped %d + refused %d, want %d", s.QueueDropped, s.QueueRefused, extra)
+			}
+		})
+	}
+}
