@@ -143,12 +143,16 @@ func startNode(t testing.TB, endpoint string, opts ...net.Option) *testNode {
 	return &testNode{sys: sys, node: node}
 }
 
-// spawn starts a top-level actor named name.
+// spawn starts a top-level actor named name (anonymous if name is "").
 func (n *testNode) spawn(t testing.TB, name string, b actor.Behavior) actor.Ref {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), nodeTimeout)
 	defer cancel()
-	ref, err := n.sys.Spawn(ctx, b, actor.WithName(name))
+	var opts []actor.SpawnOption
+	if name != "" {
+		opts = append(opts, actor.WithName(name))
+	}
+	ref, err := n.sys.Spawn(ctx, b, opts...)
 	if err != nil {
 		t.Fatalf("spawn %s: %v", name, err)
 	}
