@@ -27,7 +27,11 @@ const minInterval = time.Millisecond
 //
 // A child that finds a gap in the sequence numbers of a stream (see
 // Sequence) and returns the *GapError is handled the same way. Each stop
-// publishes an actor.SlowConsumer event on actor.TopicSlowConsumer. Then,
+// publishes an actor.SlowConsumer event on actor.TopicSlowConsumer: when
+// the supervisor detects it, before the stop, with the mailbox counters
+// it sampled; for a gap, once the child has exited, with zero counters
+// (the mailbox is gone). The stop is graceful, within the child's
+// Shutdown time, so the supervisor waits at most that long. Then,
 // if Restart is set, the child's restart type applies as for any abnormal
 // exit (the restart counts towards the intensity); otherwise the child is
 // left stopped. A child without a Snail that returns a *GapError is
@@ -45,7 +49,8 @@ type Snail struct {
 	Tolerance time.Duration
 	// Interval is the sampling period. Zero means a tenth of the shortest
 	// of MaxDelay and Tolerance (a tenth of DefaultMaxDelay if both are
-	// zero), and at least a millisecond.
+	// zero), and at least a millisecond. A supervisor samples all its
+	// watched children together, at the shortest of their intervals.
 	Interval time.Duration
 	// Restart lets the child's restart type apply after a slow-consumer
 	// stop; when false the child is left stopped.

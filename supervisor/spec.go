@@ -93,10 +93,12 @@ type Spec struct {
 	// Strategy picks the children restarted with the one that exited.
 	Strategy Strategy
 	// Intensity and Period bound restarts: more than Intensity restarts
-	// within any sliding window of Period make the supervisor stop its
-	// children and fail with an *IntensityError (escalation to its own
-	// parent). Intensity 0 means never restart. Period must be positive
-	// when Intensity is.
+	// within any sliding window of Period (a restart Period or more ago no
+	// longer counts) make the supervisor stop its children and fail with
+	// an *IntensityError (escalation to its own parent). A one-for-all or
+	// rest-for-one restart counts once; a restart that fails to start
+	// counts again. Intensity 0 means never restart. Period must be
+	// positive when Intensity is.
 	Intensity int
 	Period    time.Duration
 	// Backoff delays restarts; the zero Backoff restarts at once.

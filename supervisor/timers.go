@@ -67,8 +67,8 @@ func (s *supervisor) startMonitor() {
 func (s *supervisor) sample() {
 	now := time.Now()
 	for _, c := range s.children {
-		if c.state != Running || c.watch == nil {
-			continue
+		if c.state != Running || c.watch == nil || c.snailing != nil {
+			continue // not watched, or already being stopped
 		}
 		if reason := c.watch.check(now); reason != nil {
 			s.stopSnail(c, reason)
