@@ -59,4 +59,23 @@
 // its policy says. Its producer and the other consumers keep their pace:
 // the supervisor only reads mailbox counters, and a producer that must
 // never wait publishes (actor.System.Publish) or uses a drop policy.
+//
+// # Design notes
+//
+// Where this package departs from the plain reading of OTP, and why:
+//
+//   - Child names are paths under the supervisor's name, because actor
+//     names are global to a System: two supervisors may both have a
+//     "worker", and "pipeline/sink" is the form DESIGN.md shows for refs.
+//   - An *IntensityError wraps actor.ErrIntensity but not the child's
+//     reason: a child that exits normally too often must not make its
+//     supervisor's exit look normal (and so not restartable) to a parent,
+//     nor a child's slow-consumer stop make the supervisor a slow consumer.
+//   - OTP removes Temporary children from the list; here they stay in
+//     WhichChildren's answer as Removed, like a slow consumer left
+//     stopped, so that what happened stays visible.
+//   - The backoff resets once a child has run a whole Period: the same
+//     horizon after which the intensity window forgets its restarts.
+//   - A supervisor answers only the requests of this package and its own
+//     timers; other messages are logged (warn) and ignored.
 package supervisor
