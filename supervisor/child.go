@@ -3,6 +3,7 @@ package supervisor
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/troupe-go/troupe/actor"
@@ -52,7 +53,7 @@ func (s *supervisor) spawn(p *actor.Process, c *child) error {
 	}
 	ref, err := p.Spawn(s.ctx, c.Behavior, opts...)
 	if err != nil {
-		return err
+		return fmt.Errorf("supervisor: start child %q: %w", c.Name, err)
 	}
 	c.state, c.ref, c.starts, c.startedAt, c.snailing = Running, ref, c.starts+1, time.Now(), nil
 	s.byRef[ref] = c

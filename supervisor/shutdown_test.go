@@ -131,3 +131,47 @@ func TestWhichChildrenNotSupervisor(t *testing.T) {
 		t.Errorf("WhichChildren of nobody: %v", err)
 	}
 }
+
+// A WhichChildren caller that gives up before the supervisor answers does
+// not hurt the supervisor: the late reply is a dead letter.
+func TestWhichChildrenLateReply(t *testing.T) {
+	ctx := testContext(t)
+	sys, ev := newSystem(t)
+	j := newJournal()
+	defer j.check(t)
+	inStopping := make(chan struct{}, 1)
+	gate := make(chan struct{})
+	slowStop := actor.Func(func(p *actor.Process) error {
+		if _, ok := p.Message().(actor.Stopping); ok {
+			inStopping <- struct{}{}
+			<-gate
+		}
+		return nil
+	})
+	spec := supervisor.NewSpec(supervisor.OneForAll,
+		supervisor.ChildSpec{Name: "slowstop", Behavior: slowStop},
+		supervisor.ChildSpec{Name: "w", Behavior: worker("w", j)},
+	)
+	sup, err := supervisor.Start(ctx, sys, spec, actor.WithName("sup"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	send(t, ctx, sys, "sup/w", "fail")
+	<-inStopping // the supervisor is busy restarting the group
+	short, cancel := context.WithTimeout(ctx, 10*time.Millisecond)
+	defer cancel()
+	if _, err := supervisor.WhichChildren(short, sys, sup); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("WhichChildren while the supervisor is busy: %v, want a timeout", err)
+	}
+	close(gate)
+	if x, _ := ev.exit(t, "w"); x.Action != supervisor.ActionRestart {
+		t.Fatalf("action %v", x.Action)
+	}
+	kids := children(t, ctx, sys, sup) // answered after the late reply
+	if !sys.Alive(sup) || kids["w"].Starts != 2 || kids["slowstop"].Starts != 2 {
+		t.Errorf("after a late reply: alive %v, children %+v", sys.Alive(sup), kids)
+	}
+	if n := sys.DeadLetters()[actor.ReasonLateReply]; n != 1 {
+		t.Errorf("%d late-reply dead letters, want 1", n)
+	}
+}

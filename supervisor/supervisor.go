@@ -81,7 +81,11 @@ func (s *supervisor) Receive(p *actor.Process) error {
 	case sampleTick:
 		s.sample()
 	case whichChildren:
-		return p.Reply(s.infos())
+		// A requester that gave up is not the supervisor's failure: the
+		// late reply is a dead letter.
+		if err := p.Reply(s.infos()); err != nil {
+			s.log.Debug("supervisor: which-children reply not delivered", "err", err)
+		}
 	case actor.Restarting, actor.Stopped, actor.Terminated:
 	default:
 		s.log.Warn("supervisor: ignoring unexpected message", "type", fmt.Sprintf("%T", m), "sender", p.Sender())
