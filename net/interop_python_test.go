@@ -179,3 +179,41 @@ func TestProtocolDocIncludesExample(t *testing.T) {
 			"copy the script into the document again")
 	}
 }
+
+// TestInteropPythonForwardedReply: a client's request reaches an actor on
+// another node (forwarded, keeping the client as sender), whose reply must
+// travel back through the client's node as a REPLY on its connection.
+func TestInteropPythonForwardedReply(t *testing.T) {
+	front := startNode(t, "tcp://127.0.0.1:0")
+	back := startNode(t, "tcp://127.0.0.1:0")
+	back.spawn(t, "echo", actor.Func(echo))
+	target := actor.Ref{Node: back.node.Address(), Name: "echo"}
+	front.spawn(t, "forward", actor.Func(func(p *actor.Process) error {
+		if _, ok := p.Message().(string); ok {
+			return p.Forward(target)
+		}
+		return nil
+	}))
+	lines := mustRun(t, false, "echo_client.py", front.node.Address(), "dealer", "forward", "via another node")
+	if len(lines) != 1 || lines[0] != "reply str via another node" {
+		t.Errorf("echo_client.py through a forwarding actor printed %q, want [\"reply str via another node\"]", lines)
+	}
+}
+
+// TestInteropPythonSpawnWatchStop drives the control plane from Python:
+// spawn a registered kind, message it, watch it (the watch request's
+// correlation id gets the notice) and stop it.
+func TestInteropPythonSpawnWatchStop(t *testing.T) {
+	n := startNode(t, ipcEndpoint(t, "node.sock"))
+	if err := n.node.RegisterKind("worker", actor.Func(echo)); err != nil {
+		t.Fatal(err)
+	}
+	lines := mustRun(t, true, "interop.py", "watch", n.node.Address(), "worker")
+	if len(lines) != 4 || !strings.HasPrefix(lines[0], "spawned py-worker ") || lines[1] != "reply str 'worker?'" ||
+		lines[2] != "stopped" || !strings.HasPrefix(lines[3], "terminated 7 ") {
+		t.Fatalf("interop.py watch printed %q, want spawned, reply, stopped, terminated 7 …", lines)
+	}
+	if _, ok := n.sys.Lookup("py-worker"); ok {
+		t.Error("py-worker is still registered after the client stopped it")
+	}
+}

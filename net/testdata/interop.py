@@ -8,6 +8,8 @@ Scenarios (each prints result lines on stdout, "done" last, exit status 0):
   lookup    find NAME through the troupe.node actor, message the found ref,
             then look up a name nobody holds
   notfound  send a request to a name nobody holds: expect an ERROR envelope
+  watch     spawn an actor of kind NAME through troupe.node, watch it, stop
+            it: expect troupe.Done and a troupe.Terminated (code 7, normal)
   heartbeat a libzmq DEALER with ZMTP heartbeats (100 ms, timeout 300 ms)
             idles 1.6 s, watching its monitor for disconnects, then asks NAME
 Only pyzmq and msgpack; see docs/PROTOCOL.md for the envelopes.
@@ -88,6 +90,35 @@ def notfound(ctx, endpoint, _name):
     sock.close()
 
 
+def watch(ctx, endpoint, kind):
+    sock = dealer(ctx, endpoint)
+    sock.connect(endpoint)
+    spawn = {"Kind": kind, "Name": "py-worker", "TimeoutMs": 2000}
+    answer = request(sock, by_name(NODE_ACTOR), "troupe.Spawn", spawn, corr=1)
+    if answer[0] != REPLY or answer[2] != "troupe.Found":
+        raise RuntimeError("spawn: %r" % (answer,))
+    ref = answer[3]["Ref"]
+    print("spawned %s %d" % (ref["Name"], ref["ID"]))
+    print(show(request(sock, [None, ref["Name"], ref["ID"]], "str", "worker?", corr=2)))
+    # Watch with no Watcher: this request (corr 3) is the watcher, and the
+    # Terminated notice comes back as a REPLY to it, whenever it happens.
+    sock.send(msgpack.packb([SEND, by_name(NODE_ACTOR), None, "troupe.Watch", {"Target": ref}, 3]))
+    sock.send(msgpack.packb([SEND, by_name(NODE_ACTOR), None, "troupe.Stop", {"Target": ref}, 4]))
+    answers = {}
+    for _ in range(2):
+        answer = msgpack.unpackb(sock.recv(), raw=False)
+        answers[answer[1]] = answer
+    done, notice = answers[4], answers[3]
+    if done[0] != REPLY or done[2] != "troupe.Done":
+        raise RuntimeError("stop: %r" % (done,))
+    print("stopped")
+    body = notice[3]
+    if notice[0] != REPLY or notice[2] != "troupe.Terminated" or body["Target"] != ref:
+        raise RuntimeError("watch: %r" % (notice,))
+    print("terminated %d %s" % (body["Code"], body["Text"]))
+    sock.close()
+
+
 def heartbeat(ctx, endpoint, name):
     sock = dealer(ctx, endpoint, HEARTBEAT_IVL=100, HEARTBEAT_TIMEOUT=300, HEARTBEAT_TTL=3000)
     monitor = sock.get_monitor_socket(zmq.EVENT_HANDSHAKE_SUCCEEDED | zmq.EVENT_DISCONNECTED)
@@ -114,7 +145,13 @@ def heartbeat(ctx, endpoint, name):
     sock.close()
 
 
-SCENARIOS = {"unknown": unknown, "lookup": lookup, "notfound": notfound, "heartbeat": heartbeat}
+SCENARIOS = {
+    "unknown": unknown,
+    "lookup": lookup,
+    "notfound": notfound,
+    "watch": watch,
+    "heartbeat": heartbeat,
+}
 
 
 def main():
