@@ -44,4 +44,3 @@ type queueStats struct {
 	MaxWaiting  int            // most requests waiting for a worker at once
 	Outstanding int            // requests not yet answered when asked
 }
-
