@@ -70,7 +70,7 @@ func TestBadInput(t *testing.T) {
 	copy(greeting[12:], "CURVE")
 	rawSend(t, b.Address(), []byte("GET / HTTP/1.1\r\nHost: x\r\n\r\n"+strings.Repeat("x", 64)))
 	rawSend(t, b.Address(), greeting)
-	zmtpSend(t, b.Address(), make([]byte, 2000))                   // over the size limit
+	zmtpSend(t, b.Address(), make([]byte, 2000))                  // over the size limit
 	zmtpSend(t, b.Address(), []byte{0x91, 4}, nil, nil, nil, nil) // five frames, over the batch limit
 	zmtpSend(t, b.Address(), []byte{0xc1, 0xc1})                  // not msgpack
 	zmtpSend(t, b.Address(), []byte{0x92, 9, 9})                  // unknown kind
