@@ -30,7 +30,8 @@ type cell struct {
 	status     atomic.Int32  // alive, stopping, dead
 	subscribed atomic.Bool   // has pub-sub subscriptions to remove at exit
 	cancel     atomic.Pointer[context.CancelCauseFunc]
-	reason     error // exit reason; written before status becomes dead
+	killed     atomic.Pointer[error] // set by kill, from any goroutine
+	reason     error                 // exit reason; written before status becomes dead
 
 	// Owned by the goroutine that holds run.
 	kin         *kin // made on first use: most actors never need it
@@ -250,7 +251,9 @@ func (c *cell) context() context.Context {
 		ctx, cancel := context.WithCancelCause(context.Background())
 		k.ctx = ctx
 		c.cancel.Store(&cancel)
-		if c.status.Load() != alive {
+		if r := c.killReason(); r != nil {
+			cancel(r) // a kill that came before the context existed
+		} else if c.status.Load() != alive {
 			cancel(c.reason)
 		}
 	}
@@ -289,8 +292,17 @@ func (c *cell) cancelContext(reason error) {
 // kill cancels the actor's context at once and stops it without the
 // Stopping step. Safe from any goroutine.
 func (c *cell) kill(reason error) {
+	c.killed.CompareAndSwap(nil, &reason)
 	c.cancelContext(reason)
 	c.postSystem(&stopRequest{reason: reason, brutal: true})
+}
+
+// killReason returns the reason of a kill requested so far, or nil.
+func (c *cell) killReason() error {
+	if r := c.killed.Load(); r != nil {
+		return *r
+	}
+	return nil
 }
 
 // stop asks the actor to stop and waits until it is dead or ctx ends. An

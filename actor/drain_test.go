@@ -1,6 +1,7 @@
 package actor_test
 
 import (
+	"context"
 	"errors"
 	"runtime"
 	"testing"
@@ -93,4 +94,34 @@ func TestDroppedRequestFailsAtOnce(t *testing.T) {
 		t.Fatalf("request: %v, want ErrUndelivered", err)
 	}
 	g.release()
+}
+
+// A kill that comes before the actor first asks for its context still
+// cancels that context.
+func TestKillBeforeContext(t *testing.T) {
+	sys := newSystem(t)
+	g := newGate(t)
+	cause := make(chan error, 1)
+	ref := spawn(t, sys, actor.Func(func(p *actor.Process) error {
+		if _, ok := p.Message().(string); ok {
+			g.block()
+			<-p.Context().Done() // made after the kill
+			cause <- context.Cause(p.Context())
+		}
+		return nil
+	}))
+	if err := sys.Send(testContext(t), ref, "go"); err != nil {
+		t.Fatal(err)
+	}
+	g.wait(t)
+	sys.Kill(ref)
+	g.release()
+	select {
+	case err := <-cause:
+		if !errors.Is(err, actor.ErrKilled) {
+			t.Fatalf("cause %v, want ErrKilled", err)
+		}
+	case <-testContext(t).Done():
+		t.Fatal("the killed actor's context was never cancelled")
+	}
 }

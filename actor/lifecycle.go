@@ -96,6 +96,9 @@ func (c *cell) beginStop(reason error, waiter chan error, graceful bool) {
 	if c.status.Load() != alive {
 		return
 	}
+	if r := c.killReason(); r != nil {
+		reason, graceful = r, false // a kill overtakes a graceful stop queued before it
+	}
 	c.reason = reason
 	c.graceful = graceful
 	c.status.Store(stopping)
@@ -199,7 +202,7 @@ func (c *cell) childExited(child *cell, reason error) {
 
 // finish makes the cell dead and tells everyone who needs to know.
 func (c *cell) finish() {
-	if c.handler != nil && c.graceful {
+	if c.handler != nil && c.graceful && c.killReason() == nil {
 		c.deliverLast(Stopped{Reason: c.reason})
 	}
 	c.cancelContext(c.reason)
