@@ -40,7 +40,9 @@ func (n *Node) close(ctx context.Context) error {
 	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
 		deadline = d
 	}
-	n.drainBy.Store(deadline.UnixNano())
+	linger := time.AfterFunc(time.Until(deadline), n.cancelLinks)
+	defer linger.Stop()
+	defer n.cancelLinks()
 	close(n.stop)
 	n.closeListeners()
 	<-n.mgrDone
@@ -70,6 +72,7 @@ func (n *Node) wait(ctx context.Context, deadline time.Time) error {
 	case <-t.C:
 	case <-ctx.Done():
 	}
+	n.cancelLinks()
 	n.forceClose()
 	select {
 	case <-done:

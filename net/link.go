@@ -76,7 +76,7 @@ func (l *link) run() {
 	defer l.n.wg.Done()
 	defer l.finish()
 	backoff := l.n.cfg.reconnectInit
-	for !l.stopping() {
+	for !l.stopping() || !l.idle() {
 		s, err := l.connect()
 		if err != nil {
 			l.unreachable(err)
@@ -91,6 +91,8 @@ func (l *link) run() {
 	}
 }
 
+// The link then delivers what it holds, until that is done or the node's
+// linger time is over (linkCtx).
 func (l *link) stopping() bool {
 	select {
 	case <-l.stop:
@@ -100,18 +102,28 @@ func (l *link) stopping() bool {
 	}
 }
 
+// idle reports whether the link holds nothing to deliver.
+func (l *link) idle() bool { return l.q.Len() == 0 && len(l.held) == 0 && !l.q.HasSystem() }
+
 // pause waits d before the next dial, handling operations meanwhile. It
-// reports false if the link is to stop.
+// reports false if the link is to stop: Close began and the link is
+// idle, or the linger time is over.
 func (l *link) pause(d time.Duration) bool {
 	t := time.NewTimer(d)
 	defer t.Stop()
+	stop := l.stop
 	for {
 		_ = l.drainOps(nil)
 		select {
 		case <-t.C:
 			return true
 		case <-l.wake:
-		case <-l.stop:
+		case <-stop:
+			if l.idle() {
+				return false
+			}
+			stop = nil // keep trying until the linger time is over
+		case <-l.n.linkCtx.Done():
 			return false
 		}
 	}
@@ -127,7 +139,7 @@ func (l *link) poke() {
 
 // connect dials the peer and exchanges HELLOs.
 func (l *link) connect() (*session, error) {
-	c, err := zmtp.Dial(l.n.ctx, l.addr, l.n.dialOpts...)
+	c, err := zmtp.Dial(l.n.linkCtx, l.addr, l.n.dialOpts...)
 	if err != nil {
 		if errors.Is(err, zmtp.ErrHandshake) {
 			l.stats[cHandshake].Add(1)
@@ -150,7 +162,7 @@ func (l *link) connect() (*session, error) {
 // timeout or until the node closes.
 func (l *link) hello(c *zmtp.Conn) (wire.Envelope, error) {
 	var e wire.Envelope
-	stop := context.AfterFunc(l.n.ctx, func() { _ = c.Close() })
+	stop := context.AfterFunc(l.n.linkCtx, func() { _ = c.Close() })
 	defer stop()
 	hello := wire.Envelope{Kind: wire.Hello, Node: l.n.addr, Epoch: l.n.epoch, Version: wire.Version}
 	if err := c.WriteMessage(wire.Append(nil, &hello)); err != nil {
@@ -230,6 +242,11 @@ func (l *link) lost(s *session, cause error) {
 // its actors; NodeDown is published unless this node is closing.
 func (l *link) down(reason error, publish bool) {
 	l.lastDown = reason
+	publish = publish && l.isUp
+	l.isUp = false
+	if publish {
+		l.stats[cDowns].Add(1)
+	}
 	for ref := range l.pending {
 		l.n.sys.FailRequest(ref, reason)
 	}
@@ -238,12 +255,7 @@ func (l *link) down(reason error, publish bool) {
 		l.n.sys.Notify(k.watcher, actor.Terminated{Ref: target, Reason: reason})
 	}
 	clear(l.watches)
-	if !l.isUp {
-		return
-	}
-	l.isUp = false
 	if publish {
-		l.stats[cDowns].Add(1)
 		l.n.log.Warn("net: node down", "node", l.addr, "reason", reason)
 		l.n.sys.PublishEvent(TopicNodeDown, NodeDown{Node: l.addr, Reason: reason})
 	}

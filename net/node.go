@@ -50,13 +50,14 @@ type Node struct {
 	mgrDone  chan struct{} // closed when the manager has exited
 	connSeq  atomic.Uint64 // ids of inbound connections
 
-	ctx      context.Context // cancelled when Close begins: deliveries, tasks, dials
-	cancel   context.CancelFunc
-	wg       sync.WaitGroup // every goroutine but the manager; Add only before the manager starts, or by it
-	closing  atomic.Bool
-	closed   chan struct{} // closed when Close has finished; closeErr is set then
-	closeErr error
-	drainBy  atomic.Int64 // set by Close: unix nanos when the links must give up
+	ctx         context.Context // cancelled when Close begins: deliveries, tasks
+	cancel      context.CancelFunc
+	linkCtx     context.Context // cancelled when Close's linger is over: dials, drains
+	cancelLinks context.CancelFunc
+	wg          sync.WaitGroup // every goroutine but the manager; Add only before the manager starts, or by it
+	closing     atomic.Bool
+	closed      chan struct{} // closed when Close has finished; closeErr is set then
+	closeErr    error
 }
 
 var _ actor.Transport = (*Node)(nil)
@@ -83,6 +84,7 @@ func Listen(ctx context.Context, sys *actor.System, endpoint string, opts ...Opt
 	if err := n.spawnNodeActor(ctx); err != nil {
 		n.closeListeners()
 		n.cancel()
+		n.cancelLinks()
 		return nil, err
 	}
 	sys.SetTransport(n.addr, n)
@@ -111,6 +113,7 @@ func newNode(sys *actor.System, cfg *config) *Node {
 		closed:   make(chan struct{}),
 	}
 	n.ctx, n.cancel = context.WithCancel(context.Background())
+	n.linkCtx, n.cancelLinks = context.WithCancel(context.Background())
 	n.links.Store(&map[string]*link{})
 	n.conns.Store(&map[uint64]*inConn{})
 	n.kinds.Store(&map[string]kind{})

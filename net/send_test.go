@@ -93,7 +93,7 @@ func TestLinkQueuePolicies(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.policy.String(), func(t *testing.T) {
 			ctx := testContext(t)
-			sysA, a := startNode(t, endpoint(t, "tcp"), WithLinkQueue(capacity, tc.policy), WithReconnect(time.Hour, time.Hour))
+			sysA, a := startNode(t, endpoint(t, "tcp"), WithLinkQueue(capacity, tc.policy), WithReconnect(time.Hour, time.Hour), WithLinger(0))
 			dead := deadLetters(t, sysA, capacity+extra)
 			to := actor.Ref{Node: unreachable(t), Name: "x"}
 			errs := 0

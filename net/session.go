@@ -1,6 +1,7 @@
 package net
 
 import (
+	"context"
 	"fmt"
 	"sync/atomic"
 	"time"
@@ -228,12 +229,11 @@ func (s *session) tick() error {
 }
 
 // drain writes what the queue still holds and waits for the peer to
-// acknowledge everything, until the node's drain deadline (then the
+// acknowledge everything, until the node's linger time is over (then the
 // connection is closed, which ends the wait).
 func (s *session) drain() error {
-	deadline := time.Unix(0, s.l.n.drainBy.Load())
-	t := time.AfterFunc(time.Until(deadline), func() { _ = s.conn.Close() })
-	defer t.Stop()
+	stop := context.AfterFunc(s.l.n.linkCtx, func() { _ = s.conn.Close() })
+	defer stop()
 	for {
 		if err := s.l.drainOps(s); err != nil {
 			return err
