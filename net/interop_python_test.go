@@ -217,3 +217,24 @@ func TestInteropPythonSpawnWatchStop(t *testing.T) {
 		t.Error("py-worker is still registered after the client stopped it")
 	}
 }
+
+// TestInteropPythonPlain: a node that requires PLAIN serves a pyzmq
+// client with good credentials and refuses one with bad credentials.
+func TestInteropPythonPlain(t *testing.T) {
+	n := startNode(t, "tcp://127.0.0.1:0", net.WithPlainServer(func(user, pass string) bool {
+		return user == "alice" && pass == "s3cret"
+	}))
+	n.spawn(t, "echo", actor.Func(echo))
+	if lines := mustRun(t, true, "interop.py", "plain", n.node.Address(), "echo", "alice", "s3cret"); len(lines) != 1 ||
+		lines[0] != "reply str 'authenticated'" {
+		t.Errorf("good credentials: printed %q, want [\"reply str 'authenticated'\"]", lines)
+	}
+	if lines := mustRun(t, true, "interop.py", "plain", n.node.Address(), "echo", "alice", "guess"); len(lines) != 1 ||
+		lines[0] != "no answer" {
+		t.Errorf("bad credentials: printed %q, want [\"no answer\"]", lines)
+	}
+	if s := n.node.Stats(); s.HandshakeFailures == 0 || s.EnvelopesIn != 1 {
+		t.Errorf("Stats: %d handshake failures, %d envelopes in; want at least 1 failure and 1 envelope",
+			s.HandshakeFailures, s.EnvelopesIn)
+	}
+}

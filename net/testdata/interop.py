@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Interop scenarios against a Troupe node, run by net/interop_python_test.go.
 
-    python3 interop.py SCENARIO ENDPOINT [NAME]
+    python3 interop.py SCENARIO ENDPOINT [NAME [ARGS...]]
 
 Scenarios (each prints result lines on stdout, "done" last, exit status 0):
   unknown   send a type the node does not know (a map body) to NAME
@@ -10,6 +10,8 @@ Scenarios (each prints result lines on stdout, "done" last, exit status 0):
   notfound  send a request to a name nobody holds: expect an ERROR envelope
   watch     spawn an actor of kind NAME through troupe.node, watch it, stop
             it: expect troupe.Done and a troupe.Terminated (code 7, normal)
+  plain     as the worked example, authenticating with PLAIN as USER PASS
+            (extra arguments); prints "no answer" if none comes in 1 s
   heartbeat a libzmq DEALER with ZMTP heartbeats (100 ms, timeout 300 ms)
             idles 1.6 s, watching its monitor for disconnects, then asks NAME
 Only pyzmq and msgpack; see docs/PROTOCOL.md for the envelopes.
@@ -119,6 +121,18 @@ def watch(ctx, endpoint, kind):
     sock.close()
 
 
+def plain(ctx, endpoint, name, user, password):
+    sock = dealer(ctx, endpoint, RCVTIMEO=1000)
+    sock.plain_username = user.encode()
+    sock.plain_password = password.encode()
+    sock.connect(endpoint)
+    try:
+        print(show(request(sock, by_name(name), "str", "authenticated", corr=1)))
+    except zmq.Again:
+        print("no answer")
+    sock.close()
+
+
 def heartbeat(ctx, endpoint, name):
     sock = dealer(ctx, endpoint, HEARTBEAT_IVL=100, HEARTBEAT_TIMEOUT=300, HEARTBEAT_TTL=3000)
     monitor = sock.get_monitor_socket(zmq.EVENT_HANDSHAKE_SUCCEEDED | zmq.EVENT_DISCONNECTED)
@@ -150,6 +164,7 @@ SCENARIOS = {
     "lookup": lookup,
     "notfound": notfound,
     "watch": watch,
+    "plain": plain,
     "heartbeat": heartbeat,
 }
 
@@ -159,7 +174,7 @@ def main():
     name = sys.argv[3] if len(sys.argv) > 3 else "echo"
     ctx = zmq.Context()
     try:
-        SCENARIOS[scenario](ctx, endpoint, name)
+        SCENARIOS[scenario](ctx, endpoint, name, *sys.argv[4:])
     finally:
         ctx.destroy(linger=0)
     print("done", flush=True)
