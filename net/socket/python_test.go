@@ -95,8 +95,9 @@ func (p *pyPeer) wait(stdout io.Reader, cancel context.CancelFunc) {
 	for sc.Scan() {
 		p.lines <- sc.Text() // buffered far beyond what a test prints
 	}
+	err := p.cmd.Wait() // stderr is complete once Wait returns
 	close(p.lines)
-	p.done <- p.cmd.Wait()
+	p.done <- err
 	close(p.done)
 }
 

@@ -3,9 +3,9 @@
 Every mode prints "ENDPOINT <endpoint>" once its socket is bound or connected
 ("READY" for connecting SUBs once subscribed), then, depending on the mode,
 one "MSG <frames>" line per message received (frames as hex, comma-separated;
-an empty frame is an empty string), "COUNT <n>" and finally "DONE". Messages
-whose last frame is b"END" end a receiving mode (they are not printed).
+an empty frame is an empty string), "COUNT <n>" and finally "DONE".
 Failures go to stderr with exit status 1. Every wait is bounded.
+Messages whose last frame ends with b"END" end a receiving mode.
 
 Usage:
   peer.py pull ENDPOINT [--bind]          PULL; print messages until END
@@ -75,7 +75,7 @@ def print_until_end(s):
     n = 0
     while True:
         frames = recv(s, "message")
-        if frames[-1] == b"END":
+        if frames[-1].endswith(b"END"):
             out("COUNT", n)
             return
         out("MSG", frames_hex(frames))
@@ -130,7 +130,7 @@ def countsub(endpoint, args):
     n = 0
     while True:
         frames = recv(s, "message")
-        if frames[-1] == b"END":
+        if frames[-1].endswith(b"END"):
             out("COUNT", n)
             return
         n += 1
