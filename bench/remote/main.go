@@ -1,0 +1,176 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"slices"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// ErrBadFlag is wrapped by errors about flag values.
+var ErrBadFlag = errors.New("remote: bad flag")
+
+// The modes: what an invocation measures.
+const (
+	modeW5    = "w5"
+	modeSizes = "sizes"
+	modeAll   = "all"
+)
+
+// quickScale shrinks the by-size counts under -quick (each at least 2
+// messages or 1 round trip); quickMessages and quickRequests replace W5's.
+const (
+	quickScale    = 0.002
+	quickMessages = 2000
+	quickRequests = 200
+)
+
+func main() {
+	if os.Getenv(peerEnv) != "" {
+		os.Exit(peerMain(os.Args[1:]))
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := runCLI(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "remote:", err)
+		os.Exit(1)
+	}
+}
+
+// config is one invocation, parsed from the flags.
+type config struct {
+	mode               string
+	messages, requests int
+	sizes              sizeRun
+	r                  runner
+	outPath            string
+	appendOut          bool
+}
+
+// runCLI parses args and runs the mode: W5's lines go to stdout, the
+// by-size JSON lines to -o (stdout by default).
+func runCLI(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	c, err := parseFlags(args, stderr)
+	if err != nil {
+		return err
+	}
+	if c.mode == modeW5 || c.mode == modeAll {
+		if err := c.r.w5(ctx, c.messages, c.requests, stdout); err != nil {
+			return err
+		}
+	}
+	if c.mode == modeW5 {
+		return nil
+	}
+	c.sizes.out = stdout
+	if c.outPath == "-" {
+		return c.r.bySize(ctx, c.sizes)
+	}
+	f, err := openOut(c.outPath, c.appendOut)
+	if err != nil {
+		return err
+	}
+	c.sizes.out = f
+	err = c.r.bySize(ctx, c.sizes)
+	if cerr := f.Close(); err == nil && cerr != nil {
+		err = fmt.Errorf("close %s: %w", c.outPath, cerr)
+	}
+	return err
+}
+
+func openOut(path string, appendOut bool) (*os.File, error) {
+	mode := os.O_CREATE | os.O_WRONLY | os.O_TRUNC
+	if appendOut {
+		mode = os.O_CREATE | os.O_WRONLY | os.O_APPEND
+	}
+	f, err := os.OpenFile(path, mode, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("open output: %w", err)
+	}
+	return f, nil
+}
+
+func parseFlags(args []string, stderr io.Writer) (config, error) {
+	c := config{r: runner{spawn: spawnSelf}}
+	fs := flag.NewFlagSet("remote", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&c.mode, "mode", modeW5, "w5, sizes or all")
+	fs.IntVar(&c.messages, "messages", w5Messages, "W5: messages in the one-way stream")
+	fs.IntVar(&c.requests, "requests", w5Requests, "W5: sequential requests")
+	sizes := fs.String("sizes", defaultSizes, "sizes: message sizes, comma-separated (k = 1024, M = 1024²)")
+	trans := fs.String("transport", "tcp,ipc", "sizes: tcp, ipc or tcp,ipc")
+	kinds := fs.String("kind", "throughput,latency", "sizes: throughput, latency or both")
+	fs.Float64Var(&c.sizes.scale, "scale", 1, "sizes: multiplies every count; 1 ≈ one second per size")
+	fs.DurationVar(&c.r.timeout, "timeout", time.Minute, "limit for each single measurement")
+	fs.StringVar(&c.outPath, "o", "-", "sizes: output file for the JSON lines (- for stdout)")
+	fs.BoolVar(&c.appendOut, "append", false, "sizes: append to -o instead of replacing it")
+	quick := fs.Bool("quick", false, "tiny counts, to check that everything runs")
+	verbose := fs.Bool("v", false, "log each measurement to stderr")
+	if err := fs.Parse(args); err != nil {
+		return c, fmt.Errorf("flags: %w", err)
+	}
+	if fs.NArg() > 0 {
+		return c, fmt.Errorf("%w: unexpected argument %q", ErrBadFlag, fs.Arg(0))
+	}
+	if *quick {
+		c.messages, c.requests, c.sizes.scale = quickMessages, quickRequests, c.sizes.scale*quickScale
+	}
+	c.sizes.log = newLogger(stderr, *verbose)
+	return c, c.parseLists(*sizes, *trans, *kinds)
+}
+
+// parseLists reads the list flags and checks the others.
+func (c *config) parseLists(sizes, trans, kinds string) error {
+	var err error
+	if c.sizes.sizes, err = parseSizes(sizes); err != nil {
+		return err
+	}
+	if c.sizes.transports, err = parseList("-transport", trans, "tcp", "ipc"); err != nil {
+		return err
+	}
+	if c.sizes.kinds, err = parseList("-kind", kinds, kindThroughput, kindLatency); err != nil {
+		return err
+	}
+	switch {
+	case c.mode != modeW5 && c.mode != modeSizes && c.mode != modeAll:
+		return fmt.Errorf("%w: -mode %q (want w5, sizes or all)", ErrBadFlag, c.mode)
+	case c.messages < 2 || c.requests < 1:
+		return fmt.Errorf("%w: -messages must be at least 2 and -requests at least 1", ErrBadFlag)
+	case !(c.sizes.scale > 0 && c.sizes.scale <= 1000) || c.r.timeout <= 0:
+		return fmt.Errorf("%w: -scale must be in (0, 1000] and -timeout > 0", ErrBadFlag)
+	}
+	return nil
+}
+
+// parseList reads a comma-separated list whose entries must be among
+// allowed, dropping repeats.
+func parseList(flagName, list string, allowed ...string) ([]string, error) {
+	var out []string
+	for _, v := range strings.Split(list, ",") {
+		v = strings.TrimSpace(v)
+		if !slices.Contains(allowed, v) {
+			return nil, fmt.Errorf("%w: %s %q (want %s)", ErrBadFlag, flagName, v, strings.Join(allowed, ", "))
+		}
+		if !slices.Contains(out, v) {
+			out = append(out, v)
+		}
+	}
+	return out, nil
+}
+
+func newLogger(w io.Writer, verbose bool) *slog.Logger {
+	level := slog.LevelWarn
+	if verbose {
+		level = slog.LevelInfo
+	}
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}))
+}

@@ -1,0 +1,151 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/troupe-go/troupe/actor"
+)
+
+// The message kinds a run streams.
+const (
+	msgBytes = "bytes" // []byte bodies of the run's size
+	msgTick  = "tick"  // Tick, W5's small registered type
+)
+
+// warmups is the number of untimed round trips before a latency run: they
+// establish both links and warm the actors up.
+const warmups = 10
+
+// ErrTimeout is the cause of a measurement that overran -timeout.
+var ErrTimeout = errors.New("remote: measurement timed out")
+
+// ErrBadReply is returned when an echo does not match its request.
+var ErrBadReply = errors.New("remote: reply differs from the request")
+
+// A runner runs single measurements, each against a fresh peer process and
+// a fresh node in this one, both torn down before it returns.
+type runner struct {
+	spawn   spawnFunc
+	timeout time.Duration // per measurement
+}
+
+// bound gives one measurement its time limit.
+func (r runner) bound(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeoutCause(ctx, r.timeout, fmt.Errorf("%w after %v", ErrTimeout, r.timeout))
+}
+
+func peerArgs(ctx context.Context, role, transport string, extra ...string) []string {
+	deadline, ok := ctx.Deadline()
+	if !ok {
+		deadline = time.Now().Add(time.Hour)
+	}
+	args := []string{"-role", role, "-transport", transport, "-deadline", deadline.Format(time.RFC3339Nano)}
+	return append(args, extra...)
+}
+
+// throughput has the peer stream count messages (msg: msgBytes of size
+// bytes, or msgTick) to the counting actor of a node in this process, and
+// returns the time from the first message's arrival to the last's.
+func (r runner) throughput(ctx context.Context, transport, msg string, size, count int) (time.Duration, error) {
+	ctx, cancel := r.bound(ctx)
+	defer cancel()
+	n, err := listenNode(ctx, transport, size)
+	if err != nil {
+		return 0, err
+	}
+	b, done := newSink(count, size)
+	if err := n.spawn(ctx, sinkName, b, sinkMailbox(size)); err != nil {
+		return 0, errors.Join(err, n.close())
+	}
+	p, err := startPeer(ctx, r.spawn, peerArgs(ctx, roleSend, transport, "-target", n.node.Address(),
+		"-msg", msg, "-size", strconv.Itoa(size), "-count", strconv.Itoa(count)))
+	if err != nil {
+		return 0, errors.Join(err, n.close())
+	}
+	var res sinkResult
+	select {
+	case res = <-done:
+	case <-p.done:
+		res.err = fmt.Errorf("%w: %s", ErrPeerExited, p.describe())
+	case <-ctx.Done():
+		res.err = fmt.Errorf("stream of %d: %w", count, context.Cause(ctx))
+	}
+	return res.elapsed, r.end(p, n, res.err)
+}
+
+// end releases (or, after a failure, kills) the peer and closes the node.
+func (r runner) end(p *peer, n *benchNode, err error) error {
+	if err != nil {
+		p.kill()
+	} else {
+		err = p.finish()
+	}
+	return errors.Join(err, n.close())
+}
+
+// latency makes warmups and then count sequential requests from a node in
+// this process to the peer's echo actor, calling each with the round-trip
+// time of every timed one, and returns the time they took together.
+func (r runner) latency(ctx context.Context, transport string, msg any, count int, each func(time.Duration)) (time.Duration, error) {
+	ctx, cancel := r.bound(ctx)
+	defer cancel()
+	n, err := listenNode(ctx, transport, payloadSize(msg))
+	if err != nil {
+		return 0, err
+	}
+	p, err := startPeer(ctx, r.spawn, peerArgs(ctx, roleEcho, transport, "-size", strconv.Itoa(payloadSize(msg))))
+	if err != nil {
+		return 0, errors.Join(err, n.close())
+	}
+	addr, err := p.addr(ctx)
+	if err != nil {
+		return 0, r.end(p, n, err)
+	}
+	to := actor.Ref{Node: addr, Name: echoName}
+	var elapsed time.Duration
+	if err = roundTrips(ctx, n.sys, to, msg, warmups, nil); err == nil {
+		start := time.Now()
+		err = roundTrips(ctx, n.sys, to, msg, count, each)
+		elapsed = time.Since(start)
+	}
+	return elapsed, r.end(p, n, err)
+}
+
+func roundTrips(ctx context.Context, sys *actor.System, to actor.Ref, msg any, count int, each func(time.Duration)) error {
+	for i := 0; i < count; i++ {
+		t0 := time.Now()
+		reply, err := sys.Request(ctx, to, msg)
+		if err != nil {
+			return fmt.Errorf("request %d of %d: %w", i+1, count, err)
+		}
+		if each != nil {
+			each(time.Since(t0))
+		}
+		if !sameMessage(reply, msg) {
+			return fmt.Errorf("%w: request %d: sent %T, got %T", ErrBadReply, i+1, msg, reply)
+		}
+	}
+	return nil
+}
+
+func payloadSize(msg any) int {
+	if b, ok := msg.([]byte); ok {
+		return len(b)
+	}
+	return 8
+}
+
+func sameMessage(reply, msg any) bool {
+	switch m := msg.(type) {
+	case []byte:
+		b, ok := reply.([]byte)
+		return ok && len(b) == len(m)
+	case Tick:
+		return reply == m
+	}
+	return false
+}

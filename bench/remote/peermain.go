@@ -1,0 +1,121 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/troupe-go/troupe/actor"
+)
+
+// The roles a peer process plays.
+const (
+	roleSend = "send" // node A of a throughput run: streams to the sink of the measuring node
+	roleEcho = "echo" // the node whose echo actor answers a latency run
+)
+
+// echoName is the name of the echo actor on a peer.
+const echoName = "echo"
+
+// ErrBadRole is returned for an unknown -role in a peer process.
+var ErrBadRole = errors.New("remote: unknown peer role")
+
+// peerMain runs this process as a peer (see peerEnv) and returns its exit
+// code; errors go to stderr, which the measuring process reports.
+func peerMain(args []string) int {
+	if err := runPeer(args, os.Stdin, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "remote peer:", err)
+		return 1
+	}
+	return 0
+}
+
+type peerConfig struct {
+	role, transport, target, msg string
+	size, count                  int
+	deadline                     time.Time
+}
+
+func parsePeer(args []string, stderr io.Writer) (peerConfig, error) {
+	var pc peerConfig
+	var deadline string
+	fs := flag.NewFlagSet("remote peer", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&pc.role, "role", "", "send or echo")
+	fs.StringVar(&pc.transport, "transport", "tcp", "tcp or ipc")
+	fs.StringVar(&pc.target, "target", "", "send: the measuring node's address")
+	fs.StringVar(&pc.msg, "msg", msgBytes, "send: bytes or tick")
+	fs.IntVar(&pc.size, "size", 1, "send: message size in bytes")
+	fs.IntVar(&pc.count, "count", 0, "send: messages to send")
+	fs.StringVar(&deadline, "deadline", "", "RFC 3339 time to give up at")
+	if err := fs.Parse(args); err != nil {
+		return pc, fmt.Errorf("peer arguments: %w", err)
+	}
+	dl, err := time.Parse(time.RFC3339Nano, deadline)
+	if err != nil {
+		return pc, fmt.Errorf("peer -deadline: %w", err)
+	}
+	pc.deadline = dl
+	switch {
+	case pc.role != roleSend && pc.role != roleEcho:
+		return pc, fmt.Errorf("%w: %q", ErrBadRole, pc.role)
+	case pc.role == roleSend && (pc.target == "" || pc.count < 1 || pc.size < 1):
+		return pc, fmt.Errorf("send needs -target, -count ≥ 1 and -size ≥ 1, got %q, %d, %d", pc.target, pc.count, pc.size)
+	}
+	return pc, nil
+}
+
+// runPeer makes a node, prints its address, plays its role, and holds the
+// node open until release (its stdin) reaches end of file: the measuring
+// side closes it once it has everything.
+func runPeer(args []string, release io.Reader, stdout, stderr io.Writer) error {
+	pc, err := parsePeer(args, stderr)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithDeadline(context.Background(), pc.deadline)
+	defer cancel()
+	n, err := listenNode(ctx, pc.transport, pc.size)
+	if err != nil {
+		return err
+	}
+	err = pc.play(ctx, n, stdout)
+	if err == nil {
+		_, err = io.Copy(io.Discard, release)
+	}
+	return errors.Join(err, n.close())
+}
+
+func (pc peerConfig) play(ctx context.Context, n *benchNode, stdout io.Writer) error {
+	if pc.role == roleEcho {
+		if err := n.spawn(ctx, echoName, actor.Func(echo), 16); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintln(stdout, "address", n.node.Address())
+	if pc.role == roleSend {
+		return pc.send(ctx, n.sys)
+	}
+	return nil
+}
+
+// send streams count messages to the sink of the target node, as fast as
+// the link takes them.
+func (pc peerConfig) send(ctx context.Context, sys *actor.System) error {
+	to := actor.Ref{Node: pc.target, Name: sinkName}
+	payload := make([]byte, pc.size)
+	for i := 1; i <= pc.count; i++ {
+		var msg any = payload
+		if pc.msg == msgTick {
+			msg = Tick{Seq: uint64(i)}
+		}
+		if err := sys.Send(ctx, to, msg); err != nil {
+			return fmt.Errorf("send message %d of %d: %w", i, pc.count, err)
+		}
+	}
+	return nil
+}
