@@ -24,6 +24,7 @@ import (
 
 	"github.com/troupe-go/troupe/actor"
 	"github.com/troupe-go/troupe/mailbox"
+	tnet "github.com/troupe-go/troupe/net"
 )
 
 // config is what the flags set.
@@ -36,6 +37,8 @@ type config struct {
 	form     string        // worker form: loop, handler or mixed
 	hwm      int           // worker mailbox capacity
 	verbose  bool          // log to stderr
+	// distributed runs each worker in a process of its own, over tcp.
+	distributed bool
 }
 
 func defaultConfig() config {
@@ -76,6 +79,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.Uint64Var(&cfg.seed, "seed", cfg.seed, "random seed for task costs")
 	fs.StringVar(&cfg.form, "form", cfg.form, "worker form: loop, handler or mixed")
 	fs.IntVar(&cfg.hwm, "hwm", cfg.hwm, "worker mailbox capacity (high-water mark)")
+	fs.BoolVar(&cfg.distributed, "distributed", false, "run each worker in an OS process of its own, over tcp")
 	fs.BoolVar(&cfg.verbose, "v", false, "log runtime events to stderr")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
@@ -84,6 +88,9 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 }
 
 func main() {
+	if isWorkerProcess(os.Args[1:]) {
+		os.Exit(workerProcess(os.Args[1:], os.Stdin, os.Stderr))
+	}
 	cfg, err := parseFlags(os.Args[1:], os.Stderr)
 	if err != nil {
 		os.Exit(2)
@@ -106,17 +113,41 @@ func run(ctx context.Context, w io.Writer, cfg config) (err error) {
 	sys := actor.NewSystem(actor.WithLogger(logger(cfg.verbose)))
 	defer func() { err = errors.Join(err, shutdown(sys)) }()
 
+	var node *tnet.Node
+	if cfg.distributed {
+		registerTypes()
+		// Listen first: refs of actors spawned before it would not
+		// carry the node's address.
+		if node, err = tnet.Listen(ctx, sys, "tcp://127.0.0.1:0"); err != nil {
+			return fmt.Errorf("pipeline: listen: %w", err)
+		}
+	}
 	tasks := makeTasks(cfg)
 	sink, err := sys.Spawn(ctx, sinkBehavior(), actor.WithName("sink"))
 	if err != nil {
 		return fmt.Errorf("pipeline: spawn sink: %w", err)
 	}
-	workers, forms, err := spawnWorkers(ctx, sys, cfg, sink)
+	var workers []actor.Ref
+	var forms []string
+	if cfg.distributed {
+		var procs *workerProcs
+		defer func() { err = errors.Join(err, procs.stop(5*time.Second)) }()
+		workers, forms, procs, err = startWorkerProcs(ctx, sys, node, cfg)
+	} else {
+		workers, forms, err = spawnWorkers(ctx, sys, cfg, sink)
+	}
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "pipeline: %d tasks, %s costs in [%v, %v], %d workers, round robin (PUSH)\n",
-		cfg.tasks, cfg.dist, cfg.min, cfg.max, cfg.workers)
+	where := "in this process"
+	if cfg.distributed {
+		where = fmt.Sprintf("each in its own process, sink at %s", node.Address())
+	}
+	fmt.Fprintf(w, "pipeline: %d tasks, %s costs in [%v, %v], %d workers %s, round robin (PUSH)\n",
+		cfg.tasks, cfg.dist, cfg.min, cfg.max, cfg.workers, where)
+	if err := sys.Send(ctx, sink, watchWorkers{Refs: workers}); err != nil {
+		return fmt.Errorf("pipeline: sink: %w", err)
+	}
 	if _, err := sys.Spawn(ctx, ventilator(tasks, workers, sink), actor.WithName("ventilator")); err != nil {
 		return fmt.Errorf("pipeline: spawn ventilator: %w", err)
 	}
@@ -139,13 +170,10 @@ func spawnWorkers(ctx context.Context, sys *actor.System, cfg config, sink actor
 	forms := make([]string, cfg.workers)
 	for i := range refs {
 		name := fmt.Sprintf("worker-%d", i+1)
-		form := cfg.form
-		if form == "mixed" {
-			form = [...]string{"loop", "handler"}[i%2]
-		}
-		b := handlerWorker(name, sink)
+		form := formOf(cfg.form, i)
+		b := handlerWorker(sink)
 		if form == "loop" {
-			b = loopWorker(name, sink)
+			b = loopWorker(sink)
 		}
 		ref, err := sys.Spawn(ctx, b, actor.WithName(name),
 			actor.WithMailbox(mailbox.WithCapacity(cfg.hwm)))
@@ -155,6 +183,14 @@ func spawnWorkers(ctx context.Context, sys *actor.System, cfg config, sink actor
 		refs[i], forms[i] = ref, form
 	}
 	return refs, forms, nil
+}
+
+// formOf returns the form of worker i: mixed alternates loop and handler.
+func formOf(form string, i int) string {
+	if form == "mixed" {
+		return [...]string{"loop", "handler"}[i%2]
+	}
+	return form
 }
 
 // logger returns a logger to stderr when verbose, else one that discards.

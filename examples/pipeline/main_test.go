@@ -5,15 +5,26 @@ import (
 	"context"
 	"errors"
 	"io"
+	"os"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/troupe-go/troupe/actor"
 
 	"go.uber.org/goleak"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+// TestMain runs the tests, or, when the distributed test starts this
+// binary again as a worker process, that worker.
+func TestMain(m *testing.M) {
+	if isWorkerProcess(os.Args[1:]) {
+		os.Exit(workerProcess(os.Args[1:], os.Stdin, os.Stderr))
+	}
+	goleak.VerifyTestMain(m)
+}
 
 var (
 	workerLine = regexp.MustCompile(`(?m)^\s+(worker-\d+)\s+(loop|handler)\s+tasks=(\d+)`)
@@ -85,6 +96,68 @@ func TestRunEveryTaskOnce(t *testing.T) {
 	}
 }
 
+// With -distributed each worker runs in a process of its own, spawned
+// there remotely, and the batch adds up just the same.
+func TestRunDistributed(t *testing.T) {
+	cfg := testConfig()
+	cfg.distributed = true
+	out := runOK(t, cfg)
+	if !regexp.MustCompile(`(?m)^pipeline: .* 3 workers each in its own process, sink at tcp://127\.0\.0\.1:\d+,`).MatchString(out) {
+		t.Errorf("no distributed header:\n%s", out)
+	}
+	nodes := regexp.MustCompile(`(?m)^\s+worker-\d+ .* node=(tcp://127\.0\.0\.1:\d+)$`).FindAllStringSubmatch(out, -1)
+	seen := map[string]bool{}
+	for _, n := range nodes {
+		seen[n[1]] = true
+	}
+	if len(nodes) != cfg.workers || len(seen) != cfg.workers {
+		t.Errorf("want %d workers on %d distinct nodes, got %v:\n%s", cfg.workers, cfg.workers, nodes, out)
+	}
+	m := totalsLine.FindStringSubmatch(out)
+	if m == nil || atoi(t, m[1]) != cfg.tasks || atoi(t, m[2]) != cfg.tasks || m[3] != "0" || m[4] != "0" {
+		t.Errorf("totals %v, want %d results, all distinct:\n%s", m, cfg.tasks, out)
+	}
+}
+
+// A worker that stops before the batch is done fails it at once: the sink
+// does not wait for results that cannot come.
+func TestSinkWorkerStops(t *testing.T) {
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	sys := actor.NewSystem()
+	defer func() {
+		if err := sys.Shutdown(ctx); err != nil {
+			t.Error(err)
+		}
+	}()
+	sink, err := sys.Spawn(ctx, sinkBehavior())
+	if err != nil {
+		t.Fatal(err)
+	}
+	worker, err := sys.Spawn(ctx, actor.Func(func(*actor.Process) error { return nil }), actor.WithName("worker-1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tasks := []task{{ID: 1, Cost: time.Millisecond}, {ID: 2, Cost: time.Millisecond}}
+	for _, msg := range []any{watchWorkers{Refs: []actor.Ref{worker}}, batch{Tasks: 2, Cost: 2 * time.Millisecond},
+		result{TaskID: 1, Worker: "worker-1", Cost: time.Millisecond}} {
+		if err := sys.Send(ctx, sink, msg); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := sys.Stop(ctx, worker); err != nil {
+		t.Fatal(err)
+	}
+	v, err := sys.Request(ctx, sink, awaitReport{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := v.(report)
+	if err := rep.check(tasks); !errors.Is(err, errIncomplete) || !strings.Contains(err.Error(), "worker-1") {
+		t.Errorf("check = %v, want errIncomplete naming worker-1", err)
+	}
+}
+
 // The sink's check fails a batch with a duplicate or a missing task.
 func TestReportCheck(t *testing.T) {
 	tasks := []task{{ID: 1, Cost: time.Millisecond}, {ID: 2, Cost: 2 * time.Millisecond}}
@@ -113,7 +186,7 @@ func TestFlags(t *testing.T) {
 	}
 	for _, args := range [][]string{
 		{"-workers", "0"}, {"-tasks", "0"}, {"-dist", "normal"}, {"-form", "actor"},
-		{"-min", "5ms", "-max", "1ms"}, {"-hwm", "0"},
+		{"-min", "5ms", "-max", "1ms"}, {"-hwm", "0"}, {"-distributed", "-workers", "0"},
 	} {
 		if _, err := parseFlags(args, io.Discard); !errors.Is(err, errConfig) {
 			t.Errorf("%v: err = %v, want errConfig", args, err)

@@ -8,8 +8,14 @@ import (
 )
 
 // awaitReport asks the sink for its report; it answers once the whole
-// batch is in.
+// batch is in, or as soon as a worker it watches stops before that.
 type awaitReport struct{}
+
+// watchWorkers asks the sink to watch the workers: one that stops before
+// the batch is done (its process died, its node went down) fails the batch
+// at once instead of leaving the sink waiting for results that will never
+// come.
+type watchWorkers struct{ Refs []actor.Ref }
 
 // A report is the sink's account of a batch.
 type report struct {
@@ -21,6 +27,7 @@ type report struct {
 	CostSum    time.Duration        // sum of the costs of the results received
 	Wall       time.Duration        // batch start to last result
 	PerWorker  map[string]workerSum // by worker name
+	Failed     string               // why the batch cannot complete, if it cannot
 }
 
 // workerSum is one worker's share of the batch.
@@ -54,6 +61,16 @@ func (s *sink) Receive(p *actor.Process) error {
 		s.add(m)
 	case awaitReport:
 		s.waiter = p.Sender()
+	case watchWorkers:
+		for _, ref := range m.Refs {
+			if err := p.Watch(ref); err != nil {
+				return fmt.Errorf("pipeline: sink: watch %v: %w", ref, err)
+			}
+		}
+	case actor.Terminated:
+		if s.rep.Failed == "" && !s.complete() {
+			s.rep.Failed = fmt.Sprintf("%v stopped before the batch was done: %v", m.Ref, m.Reason)
+		}
 	case actor.Started, actor.Restarting, actor.Stopping, actor.Stopped:
 		return nil
 	default:
@@ -83,7 +100,7 @@ func (s *sink) add(r result) {
 
 // maybeReport answers the waiting request once the batch is complete.
 func (s *sink) maybeReport(p *actor.Process) error {
-	if s.waiter.IsZero() || s.rep.Tasks == 0 || len(s.seen) < s.rep.Tasks {
+	if s.waiter.IsZero() || (!s.complete() && s.rep.Failed == "") {
 		return nil
 	}
 	to := s.waiter
@@ -93,3 +110,6 @@ func (s *sink) maybeReport(p *actor.Process) error {
 	}
 	return nil
 }
+
+// complete reports whether every announced task has a result.
+func (s *sink) complete() bool { return s.rep.Tasks > 0 && len(s.seen) >= s.rep.Tasks }

@@ -9,13 +9,13 @@ import (
 )
 
 // loopWorker is a worker in loop form: one goroutine for its whole life,
-// selecting on its inbox and its context.
-func loopWorker(name string, sink actor.Ref) actor.Behavior {
+// selecting on its inbox and its context. Its results carry its name.
+func loopWorker(sink actor.Ref) actor.Behavior {
 	return actor.Loop(func(p *actor.Process, inbox <-chan any) error {
 		for {
 			select {
 			case v := <-inbox:
-				if err := handleTask(p, name, sink, p.Accept(v)); err != nil {
+				if err := handleTask(p, sink, p.Accept(v)); err != nil {
 					return err
 				}
 			case <-p.Context().Done():
@@ -26,20 +26,21 @@ func loopWorker(name string, sink actor.Ref) actor.Behavior {
 }
 
 // handlerWorker is a worker in handler form: Receive runs once per message,
-// lifecycle messages included.
-func handlerWorker(name string, sink actor.Ref) actor.Behavior {
+// lifecycle messages included. Its results carry its name.
+func handlerWorker(sink actor.Ref) actor.Behavior {
 	return actor.Func(func(p *actor.Process) error {
 		switch p.Message().(type) {
 		case actor.Started, actor.Restarting, actor.Stopping, actor.Stopped:
 			return nil
 		}
-		return handleTask(p, name, sink, p.Message())
+		return handleTask(p, sink, p.Message())
 	})
 }
 
 // handleTask does one task and sends its result to the sink. Anything but
 // a task is a failure: the worker dies loudly rather than drop it.
-func handleTask(p *actor.Process, name string, sink actor.Ref, msg any) error {
+func handleTask(p *actor.Process, sink actor.Ref, msg any) error {
+	name := p.Self().Name
 	t, ok := msg.(task)
 	if !ok {
 		return fmt.Errorf("pipeline: %s: unexpected message %T", name, msg)

@@ -1,0 +1,202 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"time"
+
+	"github.com/troupe-go/troupe/actor"
+	"github.com/troupe-go/troupe/mailbox"
+	tnet "github.com/troupe-go/troupe/net"
+)
+
+// With -distributed, each worker runs in an OS process of its own: the
+// example starts its own binary again with -worker-of ADDR. That process
+// listens as a node, registers the worker kind, and says so to the parent
+// (a joined message to the actor registered as joinName); the parent then
+// spawns the worker there with SpawnRemote. Workers send their results to
+// the sink by name across the link. A worker process lives until its stdin
+// is closed, by the parent when the batch is done or by the system when
+// the parent dies: no orphans.
+
+const (
+	childFlag  = "-worker-of" // first argument of a worker process
+	workerKind = "pipeline.worker"
+	joinName   = "pipeline.join"
+)
+
+// joined is a worker process's hello: its node address and its index.
+type joined struct {
+	Node  string
+	Index int
+}
+
+// registerTypes registers the messages that cross process boundaries.
+// Registering again is a no-op, so both sides just call it.
+func registerTypes() {
+	tnet.MustRegister[task](tnet.DefaultCodec, "pipeline.task")
+	tnet.MustRegister[result](tnet.DefaultCodec, "pipeline.result")
+	tnet.MustRegister[joined](tnet.DefaultCodec, "pipeline.joined")
+}
+
+// isWorkerProcess reports whether args (without the program name) start a
+// worker process.
+func isWorkerProcess(args []string) bool { return len(args) > 0 && args[0] == childFlag }
+
+// workerProcess is the main function of a worker process. It returns the
+// exit code.
+func workerProcess(args []string, stdin io.Reader, stderr io.Writer) int {
+	fs := flag.NewFlagSet("pipeline worker", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	parent := fs.String(childFlag[1:], "", "address of the parent node")
+	index := fs.Int("index", 0, "this worker's index")
+	form := fs.String("form", "handler", "worker form: loop or handler")
+	hwm := fs.Int("hwm", mailbox.DefaultCapacity, "worker mailbox capacity")
+	verbose := fs.Bool("v", false, "log to stderr")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() { // the lifeline: the parent closes stdin, or dies
+		_, _ = io.Copy(io.Discard, stdin)
+		cancel()
+	}()
+	if err := serveWorker(ctx, *parent, *index, *form, *hwm, *verbose); err != nil {
+		fmt.Fprintf(stderr, "pipeline worker %d: %v\n", *index, err)
+		return 1
+	}
+	return 0
+}
+
+// serveWorker runs the worker node until ctx ends.
+func serveWorker(ctx context.Context, parent string, index int, form string, hwm int, verbose bool) (err error) {
+	registerTypes()
+	sys := actor.NewSystem(actor.WithLogger(logger(verbose)))
+	defer func() { err = errors.Join(err, shutdown(sys)) }()
+	node, err := tnet.Listen(ctx, sys, "tcp://127.0.0.1:0")
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	sink := actor.Ref{Node: parent, Name: "sink"} // whoever holds the name there
+	b := handlerWorker(sink)
+	if form == "loop" {
+		b = loopWorker(sink)
+	}
+	if err := node.RegisterKind(workerKind, b, actor.WithMailbox(mailbox.WithCapacity(hwm))); err != nil {
+		return fmt.Errorf("register kind: %w", err)
+	}
+	if err := sys.Send(ctx, actor.Ref{Node: parent, Name: joinName}, joined{Node: node.Address(), Index: index}); err != nil {
+		return fmt.Errorf("join %s: %w", parent, err)
+	}
+	<-ctx.Done()
+	return nil
+}
+
+// workerProcs are the worker processes of a distributed run.
+type workerProcs struct {
+	cmds   []*exec.Cmd
+	stdins []io.WriteCloser
+	kill   context.CancelFunc // kills the processes that are still running
+}
+
+// startWorkerProcs starts cfg.workers worker processes, waits for each to
+// join, and spawns a worker on each. It returns the workers' refs and
+// forms, and the processes, which the caller must stop.
+func startWorkerProcs(ctx context.Context, sys *actor.System, node *tnet.Node, cfg config) ([]actor.Ref, []string, *workerProcs, error) {
+	joins := make(chan joined, cfg.workers)
+	if _, err := sys.Spawn(ctx, joinCollector(joins), actor.WithName(joinName)); err != nil {
+		return nil, nil, nil, fmt.Errorf("pipeline: spawn %s: %w", joinName, err)
+	}
+	procs, forms, err := launch(cfg, node.Address())
+	if err != nil {
+		return nil, nil, procs, err
+	}
+	refs := make([]actor.Ref, cfg.workers)
+	wait, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	for range cfg.workers {
+		var j joined
+		select {
+		case j = <-joins:
+		case <-wait.Done():
+			return nil, nil, procs, fmt.Errorf("pipeline: waiting for worker processes to join: %w", context.Cause(wait))
+		}
+		name := fmt.Sprintf("worker-%d", j.Index+1)
+		ref, err := node.SpawnRemote(wait, j.Node, workerKind, name)
+		if err != nil {
+			return nil, nil, procs, fmt.Errorf("pipeline: spawn %s on %s: %w", name, j.Node, err)
+		}
+		refs[j.Index] = ref
+	}
+	return refs, forms, procs, nil
+}
+
+// launch starts the processes.
+func launch(cfg config, parent string) (*workerProcs, []string, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, nil, fmt.Errorf("pipeline: find own binary: %w", err)
+	}
+	procCtx, kill := context.WithCancel(context.Background())
+	procs := &workerProcs{kill: kill}
+	forms := make([]string, cfg.workers)
+	for i := range cfg.workers {
+		forms[i] = formOf(cfg.form, i)
+		args := []string{childFlag, parent, "-index", fmt.Sprint(i), "-form", forms[i], "-hwm", fmt.Sprint(cfg.hwm)}
+		if cfg.verbose {
+			args = append(args, "-v")
+		}
+		cmd := exec.CommandContext(procCtx, exe, args...)
+		cmd.Stderr = os.Stderr
+		stdin, err := cmd.StdinPipe()
+		if err != nil {
+			return procs, nil, fmt.Errorf("pipeline: worker process %d: %w", i, err)
+		}
+		if err := cmd.Start(); err != nil {
+			return procs, nil, fmt.Errorf("pipeline: start worker process %d: %w", i, err)
+		}
+		procs.cmds, procs.stdins = append(procs.cmds, cmd), append(procs.stdins, stdin)
+	}
+	return procs, forms, nil
+}
+
+// stop closes the processes' stdin, which makes them shut down, and waits
+// for them; those still running after grace are killed.
+func (w *workerProcs) stop(grace time.Duration) error {
+	if w == nil {
+		return nil
+	}
+	for _, in := range w.stdins {
+		_ = in.Close()
+	}
+	timer := time.AfterFunc(grace, w.kill)
+	defer timer.Stop()
+	defer w.kill()
+	var errs []error
+	for i, cmd := range w.cmds {
+		if err := cmd.Wait(); err != nil {
+			errs = append(errs, fmt.Errorf("pipeline: worker process %d: %w", i, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// joinCollector hands each joined message to joins.
+func joinCollector(joins chan<- joined) actor.Behavior {
+	return actor.Func(func(p *actor.Process) error {
+		if j, ok := p.Message().(joined); ok {
+			select {
+			case joins <- j:
+			default:
+				return fmt.Errorf("pipeline: unexpected join from %s", j.Node)
+			}
+		}
+		return nil
+	})
+}
