@@ -1,0 +1,167 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+)
+
+// TestMain lets the test binary serve as its own peer process, the way the
+// program does, before checking for leaked goroutines.
+func TestMain(m *testing.M) {
+	if os.Getenv(peerEnv) != "" {
+		os.Exit(peerMain(os.Args[1:]))
+	}
+	goleak.VerifyTestMain(m)
+}
+
+var (
+	w5OneWay  = regexp.MustCompile(`^W5 one-way: 2000 messages, .*two processes\): ([0-9.]+( [kM])?) msgs/s \(([0-9.]+) s from first to last\)$`)
+	w5Request = regexp.MustCompile(`^W5 request/reply: 200 sequential requests, .*two processes\): p50 ([0-9.]+) µs, p99 ([0-9.]+) µs, mean ([0-9.]+) µs$`)
+)
+
+// TestQuickRun runs every measurement for real, two processes each, with
+// -quick counts, and checks what it prints and writes.
+func TestQuickRun(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "troupe.jsonl")
+	ctx, cancel := context.WithTimeout(t.Context(), 45*time.Second)
+	defer cancel()
+	var stdout, stderr bytes.Buffer
+	args := []string{"-mode", "all", "-quick", "-sizes", "1,4k,1M", "-timeout", "20s", "-o", out}
+	if err := runCLI(ctx, args, &stdout, &stderr); err != nil {
+		t.Fatalf("runCLI: %v\nstderr: %s", err, stderr.String())
+	}
+	lines := strings.Split(strings.TrimSpace(stdout.String()), "\n")
+	if len(lines) != 2 || !w5OneWay.MatchString(lines[0]) || !w5Request.MatchString(lines[1]) {
+		t.Errorf("W5 printed:\n%s\nwant a one-way line and a request/reply line", stdout.String())
+	}
+	if stderr.Len() != 0 {
+		t.Errorf("quiet by default, but stderr has %q", stderr.String())
+	}
+	recs := readRecords(t, out)
+	var got, want []string
+	for _, tr := range []string{"tcp", "ipc"} {
+		for _, k := range []string{kindThroughput, kindLatency} {
+			for _, s := range []string{"1 B", "4 kB", "1 MB"} {
+				want = append(want, tr+" "+k+" "+s)
+			}
+		}
+	}
+	for _, r := range recs {
+		got = append(got, r.Transport+" "+r.Kind+" "+sizeLabel(r.Size))
+		checkRecord(t, r)
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("records in order:\n got %q\nwant %q", got, want)
+	}
+}
+
+// readRecords reads the JSON lines as the sizetable command does: unknown
+// fields are an error.
+func readRecords(t *testing.T, path string) []record {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var recs []record
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		var r record
+		dec := json.NewDecoder(bytes.NewReader(sc.Bytes()))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&r); err != nil {
+			t.Fatalf("line %d: %v: %s", len(recs)+1, err, sc.Text())
+		}
+		recs = append(recs, r)
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return recs
+}
+
+func checkRecord(t *testing.T, r record) {
+	t.Helper()
+	name := r.Transport + " " + r.Kind + " " + sizeLabel(r.Size)
+	if err := r.validate(); err != nil {
+		t.Errorf("%s: %v", name, err)
+	}
+	if r.Implementation != "troupe" || !strings.HasPrefix(r.Detail, "Troupe net") || r.Time == "" {
+		t.Errorf("%s: implementation %q, detail %q, time %q", name, r.Implementation, r.Detail, r.Time)
+	}
+	if r.ElapsedS <= 0 || r.ElapsedS > 20 {
+		t.Errorf("%s: elapsed %g s", name, r.ElapsedS)
+	}
+	switch r.Kind {
+	case kindThroughput:
+		want := throughputCount(r.Size, quickScale)
+		if r.Count != want || r.MbitPerSec != mbit(r.MsgsPerSec, r.Size) {
+			t.Errorf("%s: count %d (want %d), %g msgs/s, %g Mbit/s", name, r.Count, want, r.MsgsPerSec, r.MbitPerSec)
+		}
+	case kindLatency:
+		if want := latencyCount(r.Size, quickScale); r.Count != want || r.LatencyUS < 1 {
+			t.Errorf("%s: count %d (want %d), latency %g µs", name, r.Count, want, r.LatencyUS)
+		}
+	}
+}
+
+func TestFlagsRejected(t *testing.T) {
+	bad := [][]string{
+		{"-mode", "w6"}, {"-sizes", "0"}, {"-sizes", "1,1"}, {"-transport", "udp"}, {"-kind", "speed"},
+		{"-scale", "0"}, {"-timeout", "0s"}, {"-messages", "1"}, {"-requests", "0"}, {"extra"}, {"-nosuchflag"},
+	}
+	for _, args := range bad {
+		var stderr bytes.Buffer
+		if _, err := parseFlags(args, &stderr); err == nil {
+			t.Errorf("parseFlags(%q) accepted it", args)
+		}
+	}
+	c, err := parseFlags([]string{"-quick", "-mode", "sizes", "-sizes", "2M,8", "-transport", "ipc"}, &bytes.Buffer{})
+	if err != nil || c.mode != modeSizes || !slices.Equal(c.sizes.sizes, []int{2 << 20, 8}) ||
+		!slices.Equal(c.sizes.transports, []string{"ipc"}) || c.sizes.scale != quickScale ||
+		c.messages != quickMessages || c.requests != quickRequests {
+		t.Errorf("parseFlags: %+v, %v", c, err)
+	}
+}
+
+func TestPercentiles(t *testing.T) {
+	d := make([]time.Duration, 0, 200)
+	for i := 200; i >= 1; i-- {
+		d = append(d, time.Duration(i)*time.Microsecond)
+	}
+	p50, p99, mean := percentiles(d)
+	if p50 != 100*time.Microsecond || p99 != 198*time.Microsecond || mean != 100500*time.Nanosecond {
+		t.Errorf("percentiles of 1…200 µs = %v, %v, %v; want 100µs, 198µs, 100.5µs", p50, p99, mean)
+	}
+	if p50, p99, mean := percentiles(nil); p50 != 0 || p99 != 0 || mean != 0 {
+		t.Errorf("percentiles(nil) = %v, %v, %v", p50, p99, mean)
+	}
+}
+
+// TestSinkChecksTheStream: the counting actor reports a message out of
+// sequence or of the wrong size.
+func TestSinkChecksTheStream(t *testing.T) {
+	s := &sink{want: 3, size: 4}
+	for _, tc := range []struct {
+		msg any
+		ok  bool
+	}{{[]byte("abcd"), true}, {[]byte("abc"), false}, {Tick{Seq: 3}, true}, {Tick{Seq: 5}, false}, {"text", false}} {
+		s.n++
+		if err := s.check(tc.msg); (err == nil) != tc.ok || (err != nil && !errors.Is(err, ErrBadStream)) {
+			t.Errorf("message %d %#v: %v, want ok=%v", s.n, tc.msg, err, tc.ok)
+		}
+	}
+}
