@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/troupe-go/troupe/actor"
+	tnet "github.com/troupe-go/troupe/net"
 )
 
 // config is what the flags set.
@@ -28,6 +29,7 @@ type config struct {
 	requests  int           // per client
 	slowEvery int           // every slowEvery-th request is slow; 0: none
 	timeout   time.Duration // deadline of each request
+	remote    bool          // run the server in a process of its own, over tcp
 	verbose   bool
 }
 
@@ -58,6 +60,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.IntVar(&cfg.requests, "requests", cfg.requests, "requests per client, one after the other")
 	fs.IntVar(&cfg.slowEvery, "slow-every", cfg.slowEvery, "every n-th request is answered after twice the timeout (0: none)")
 	fs.DurationVar(&cfg.timeout, "timeout", cfg.timeout, "deadline of each request")
+	fs.BoolVar(&cfg.remote, "remote", false, "run the server in an OS process of its own, over tcp")
 	fs.BoolVar(&cfg.verbose, "v", false, "log runtime events to stderr")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
@@ -66,6 +69,9 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 }
 
 func main() {
+	if isServerProcess(os.Args[1:]) {
+		os.Exit(serverProcess(os.Args[1:], os.Stdin, os.Stderr))
+	}
 	cfg, err := parseFlags(os.Args[1:], os.Stderr)
 	if err != nil {
 		os.Exit(2)
@@ -89,9 +95,11 @@ func run(ctx context.Context, w io.Writer, cfg config) (err error) {
 	sys := actor.NewSystem(actor.WithLogger(logger(cfg.verbose)))
 	defer func() { err = errors.Join(err, shutdown(sys)) }()
 
-	server, err := sys.Spawn(ctx, serverBehavior(2*cfg.timeout), actor.WithName("server"))
+	server, stopServer, err := startServer(ctx, sys, cfg)
+	// The server process, if any, stops before the system shuts down.
+	defer func() { err = errors.Join(err, stopServer()) }()
 	if err != nil {
-		return fmt.Errorf("reqrep: spawn server: %w", err)
+		return err
 	}
 	fmt.Fprintf(w, "reqrep: %d clients x %d requests to %v, deadline %v, every %d-th request slow (%v)\n",
 		cfg.clients, cfg.requests, server, cfg.timeout, cfg.slowEvery, 2*cfg.timeout)
@@ -108,6 +116,27 @@ func run(ctx context.Context, w io.Writer, cfg config) (err error) {
 		return err
 	}
 	return afterStop(ctx, w, sys, server)
+}
+
+// startServer spawns the server here, or with cfg.remote in a process of
+// its own. It returns the function that stops that process (a no-op for a
+// local server), to call even when it returns an error.
+func startServer(ctx context.Context, sys *actor.System, cfg config) (actor.Ref, func() error, error) {
+	noop := func() error { return nil }
+	if !cfg.remote {
+		server, err := sys.Spawn(ctx, serverBehavior(2*cfg.timeout), actor.WithName("server"))
+		if err != nil {
+			return server, noop, fmt.Errorf("reqrep: spawn server: %w", err)
+		}
+		return server, noop, nil
+	}
+	registerTypes()
+	node, err := tnet.Listen(ctx, sys, "tcp://127.0.0.1:0")
+	if err != nil {
+		return actor.Ref{}, noop, fmt.Errorf("reqrep: listen: %w", err)
+	}
+	server, proc, err := startServerProc(ctx, sys, node, cfg)
+	return server, func() error { return proc.stop(5 * time.Second) }, err
 }
 
 // runClients starts the clients and collects their tallies.
@@ -138,7 +167,7 @@ func afterStop(ctx context.Context, w io.Writer, sys *actor.System, server actor
 	if err := sys.Stop(ctx, server); err != nil {
 		return fmt.Errorf("reqrep: stop server: %w", err)
 	}
-	for _, to := range []actor.Ref{server, {Name: "server"}} {
+	for _, to := range []actor.Ref{server, {Node: server.Node, Name: "server"}} {
 		start := time.Now()
 		_, err := sys.Request(ctx, to, work{Client: "main", ID: 0})
 		if !errors.Is(err, actor.ErrNotFound) {

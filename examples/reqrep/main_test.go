@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"os"
 	"regexp"
 	"strconv"
 	"testing"
@@ -14,13 +15,20 @@ import (
 	"go.uber.org/goleak"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+// TestMain runs the tests, or, when the remote test starts this binary
+// again as the server process, that server.
+func TestMain(m *testing.M) {
+	if isServerProcess(os.Args[1:]) {
+		os.Exit(serverProcess(os.Args[1:], os.Stdin, os.Stderr))
+	}
+	goleak.VerifyTestMain(m)
+}
 
 var (
 	clientLine = regexp.MustCompile(`(?m)^\s+(client-\d+)\s+ok=(\d+)\s+timeouts=(\d+)\s+wrong=(\d+)$`)
 	totalLine  = regexp.MustCompile(`(?m)^requests=(\d+) ok=(\d+) timeouts=(\d+) wrong=(\d+) `)
-	firstLine  = regexp.MustCompile(`(?m)^first timeout: actor: request main\.work to (server#[0-9a-f]+): no reply: context deadline exceeded$`)
-	fieldsLine = regexp.MustCompile(`(?m)^\s+target=(server#[0-9a-f]+) type=main\.work cause=context deadline exceeded$`)
+	firstLine  = regexp.MustCompile(`(?m)^first timeout: actor: request main\.work to (server#[0-9a-f]+\S*): no reply: context deadline exceeded$`)
+	fieldsLine = regexp.MustCompile(`(?m)^\s+target=(server#[0-9a-f]+\S*) type=main\.work cause=context deadline exceeded$`)
 	serverLine = regexp.MustCompile(`(?m)^server: replies sent=(\d+) failed=0; dead letters: late-reply=(\d+) total=(\d+)$`)
 	stopLine   = regexp.MustCompile(`(?m)^after stop, request to \S+ failed in .*: actor: no such actor$`)
 )
@@ -36,6 +44,21 @@ func atoi(t *testing.T, s string) int {
 
 func TestRun(t *testing.T) {
 	cfg := config{clients: 3, requests: 10, slowEvery: 5, timeout: 250 * time.Millisecond}
+	checkRun(t, cfg)
+}
+
+// The same requests to a server in another process, over tcp, meet the
+// same deadlines with the same accounts; the errors name the remote ref.
+func TestRunRemote(t *testing.T) {
+	cfg := config{clients: 3, requests: 10, slowEvery: 5, timeout: 250 * time.Millisecond, remote: true}
+	out := checkRun(t, cfg)
+	if !regexp.MustCompile(`(?m)^first timeout: .* to server#[0-9a-f]+@tcp://127\.0\.0\.1:\d+: `).MatchString(out) {
+		t.Errorf("the timeout does not name the remote server:\n%s", out)
+	}
+}
+
+func checkRun(t *testing.T, cfg config) string {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
 	defer cancel()
 	var buf bytes.Buffer
@@ -76,6 +99,7 @@ func TestRun(t *testing.T) {
 	if n := len(stopLine.FindAllString(out, -1)); n != 2 {
 		t.Errorf("want 2 failed requests after stop, got %d:\n%s", n, out)
 	}
+	return out
 }
 
 // The report refuses numbers that do not add up.
