@@ -54,6 +54,7 @@ type config struct {
 	r                  runner
 	outPath            string
 	appendOut          bool
+	cpuProfile         string
 }
 
 // runCLI parses args and runs the mode: W5's lines go to stdout, the
@@ -63,6 +64,15 @@ func runCLI(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
+	stop, err := startProfile(c.cpuProfile)
+	if err != nil {
+		return err
+	}
+	return errors.Join(c.run(ctx, stdout), stop())
+}
+
+// run runs the mode.
+func (c config) run(ctx context.Context, stdout io.Writer) error {
 	if c.mode == modeW5 || c.mode == modeAll {
 		if err := c.r.w5(ctx, c.messages, c.requests, stdout); err != nil {
 			return err
@@ -115,6 +125,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.BoolVar(&c.appendOut, "append", false, "sizes: append to -o instead of replacing it")
 	quick := fs.Bool("quick", false, "tiny counts, to check that everything runs")
 	verbose := fs.Bool("v", false, "log each measurement to stderr")
+	fs.StringVar(&c.cpuProfile, "cpuprofile", "", "write a CPU profile of this process to the file, and of each peer to the file with .peer appended")
 	if err := fs.Parse(args); err != nil {
 		return c, fmt.Errorf("flags: %w", err)
 	}
@@ -125,6 +136,9 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 		c.messages, c.requests, c.sizes.scale = quickMessages, quickRequests, c.sizes.scale*quickScale
 	}
 	c.sizes.log = newLogger(stderr, *verbose)
+	if c.cpuProfile != "" {
+		c.r.peerProfile = c.cpuProfile + ".peer"
+	}
 	return c, c.parseLists(*sizes, *trans, *kinds)
 }
 

@@ -29,8 +29,9 @@ var ErrBadReply = errors.New("remote: reply differs from the request")
 // A runner runs single measurements, each against a fresh peer process and
 // a fresh node in this one, both torn down before it returns.
 type runner struct {
-	spawn   spawnFunc
-	timeout time.Duration // per measurement
+	spawn       spawnFunc
+	timeout     time.Duration // per measurement
+	peerProfile string        // CPU profile file of the peers, or ""
 }
 
 // bound gives one measurement its time limit.
@@ -38,12 +39,15 @@ func (r runner) bound(ctx context.Context) (context.Context, context.CancelFunc)
 	return context.WithTimeoutCause(ctx, r.timeout, fmt.Errorf("%w after %v", ErrTimeout, r.timeout))
 }
 
-func peerArgs(ctx context.Context, role, transport string, extra ...string) []string {
+func (r runner) peerArgs(ctx context.Context, role, transport string, extra ...string) []string {
 	deadline, ok := ctx.Deadline()
 	if !ok {
 		deadline = time.Now().Add(time.Hour)
 	}
 	args := []string{"-role", role, "-transport", transport, "-deadline", deadline.Format(time.RFC3339Nano)}
+	if r.peerProfile != "" {
+		args = append(args, "-cpuprofile", r.peerProfile)
+	}
 	return append(args, extra...)
 }
 
@@ -61,7 +65,7 @@ func (r runner) throughput(ctx context.Context, transport, msg string, size, cou
 	if err := n.spawn(ctx, sinkName, b, sinkMailbox(size)); err != nil {
 		return 0, errors.Join(err, n.close())
 	}
-	p, err := startPeer(ctx, r.spawn, peerArgs(ctx, roleSend, transport, "-target", n.node.Address(),
+	p, err := startPeer(ctx, r.spawn, r.peerArgs(ctx, roleSend, transport, "-target", n.node.Address(),
 		"-msg", msg, "-size", strconv.Itoa(size), "-count", strconv.Itoa(count)))
 	if err != nil {
 		return 0, errors.Join(err, n.close())
@@ -97,7 +101,7 @@ func (r runner) latency(ctx context.Context, transport string, msg any, count in
 	if err != nil {
 		return 0, err
 	}
-	p, err := startPeer(ctx, r.spawn, peerArgs(ctx, roleEcho, transport, "-size", strconv.Itoa(payloadSize(msg))))
+	p, err := startPeer(ctx, r.spawn, r.peerArgs(ctx, roleEcho, transport, "-size", strconv.Itoa(payloadSize(msg))))
 	if err != nil {
 		return 0, errors.Join(err, n.close())
 	}
@@ -105,7 +109,10 @@ func (r runner) latency(ctx context.Context, transport string, msg any, count in
 	if err != nil {
 		return 0, r.end(p, n, err)
 	}
-	to := actor.Ref{Node: addr, Name: echoName}
+	to, err := n.sys.LookupOn(ctx, addr, echoName) // the exact ref, as for the stream
+	if err != nil {
+		return 0, r.end(p, n, err)
+	}
 	var elapsed time.Duration
 	if err = roundTrips(ctx, n.sys, to, msg, warmups, nil); err == nil {
 		start := time.Now()

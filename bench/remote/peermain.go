@@ -36,6 +36,7 @@ func peerMain(args []string) int {
 
 type peerConfig struct {
 	role, transport, target, msg string
+	cpuProfile                   string
 	size, count                  int
 	deadline                     time.Time
 }
@@ -52,6 +53,7 @@ func parsePeer(args []string, stderr io.Writer) (peerConfig, error) {
 	fs.IntVar(&pc.size, "size", 1, "send: message size in bytes")
 	fs.IntVar(&pc.count, "count", 0, "send: messages to send")
 	fs.StringVar(&deadline, "deadline", "", "RFC 3339 time to give up at")
+	fs.StringVar(&pc.cpuProfile, "cpuprofile", "", "write a CPU profile to the file")
 	if err := fs.Parse(args); err != nil {
 		return pc, fmt.Errorf("peer arguments: %w", err)
 	}
@@ -77,6 +79,15 @@ func runPeer(args []string, release io.Reader, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	stop, err := startProfile(pc.cpuProfile)
+	if err != nil {
+		return err
+	}
+	err = pc.serve(release, stdout)
+	return errors.Join(err, stop())
+}
+
+func (pc peerConfig) serve(release io.Reader, stdout io.Writer) error {
 	ctx, cancel := context.WithDeadline(context.Background(), pc.deadline)
 	defer cancel()
 	n, err := listenNode(ctx, pc.transport, pc.size)
@@ -104,9 +115,14 @@ func (pc peerConfig) play(ctx context.Context, n *benchNode, stdout io.Writer) e
 }
 
 // send streams count messages to the sink of the target node, as fast as
-// the link takes them.
+// the link takes them. It looks the sink up first, and sends to its exact
+// ref: a message addressed by name costs the receiving system a look-up
+// in its name registry each time, which is not what this measures.
 func (pc peerConfig) send(ctx context.Context, sys *actor.System) error {
-	to := actor.Ref{Node: pc.target, Name: sinkName}
+	to, err := sys.LookupOn(ctx, pc.target, sinkName)
+	if err != nil {
+		return err
+	}
 	payload := make([]byte, pc.size)
 	for i := 1; i <= pc.count; i++ {
 		var msg any = payload
