@@ -26,9 +26,10 @@ var (
 	// stops.
 	ErrClosed = errors.New("socket: closed")
 
-	// ErrNotSocket is returned by StatsOf for a reply that does not come
-	// from a socket actor.
-	ErrNotSocket = errors.New("socket: not a socket actor")
+	// ErrNotSocket is returned by StatsOf for a ref that is not a live
+	// socket actor of the System, and by Request for a reply that is not a
+	// Message.
+	ErrNotSocket = errors.New("socket: not a live socket actor")
 )
 
 // ErrTooLarge reports a message over the socket's size or frame limit.

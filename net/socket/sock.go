@@ -30,6 +30,7 @@ type sock struct {
 	wg     sync.WaitGroup // accept, dial, reader and writer goroutines
 
 	events chan any      // from the goroutines to the actor; unbuffered
+	ctl    control       // StatsOf's way in (see registry.go)
 	room   chan struct{} // a writer flushed: a peer may have room again
 	turn   chan struct{} // REP: the token a reader holds while its request is answered
 
@@ -61,6 +62,7 @@ func newSock(sys *actor.System, kind Kind, target actor.Ref, topics []string, cf
 		topics: topics,
 		log:    log.With("socket", string(kind)),
 		events: make(chan any),
+		ctl:    control{stats: make(chan chan Stats), done: make(chan struct{})},
 		room:   make(chan struct{}, 1),
 		dying:  make(map[*peer]struct{}),
 		byID:   make(map[string]*peer),
@@ -103,6 +105,12 @@ func (s *sock) closeListeners() {
 func (s *sock) run(p *actor.Process, inbox <-chan any) error {
 	s.self, s.life = p.Self(), p.Context()
 	s.ctx, s.cancel = context.WithCancel(context.WithoutCancel(s.life))
+	key := regKey{sys: s.sys, ref: s.self}
+	register(key, s.ctl)
+	defer func() {
+		close(s.ctl.done) // before unregistering: see open
+		unregister(key)
+	}()
 	s.start()
 	defer s.teardown(p, inbox)
 	for {
@@ -113,6 +121,9 @@ func (s *sock) run(p *actor.Process, inbox <-chan any) error {
 			s.handle(p, p.Accept(v))
 		case ev := <-s.events:
 			s.event(ev)
+		case reply := <-s.ctl.stats:
+			s.catchUp(p, inbox)
+			reply <- s.stats()
 		case <-s.roomC():
 			s.dispatch()
 		}
@@ -141,6 +152,15 @@ func (s *sock) inbox(inbox <-chan any) <-chan any {
 	return inbox
 }
 
+// catchUp handles the messages already in the mailbox, unless the socket
+// is holding back its senders, so that StatsOf counts what was sent
+// before it.
+func (s *sock) catchUp(p *actor.Process, inbox <-chan any) {
+	for n := len(inbox); n > 0 && s.inbox(inbox) != nil; n-- {
+		s.handle(p, p.Accept(<-inbox)) // only this goroutine receives: it is there
+	}
+}
+
 // roomC returns the room channel while messages are held for peers.
 func (s *sock) roomC() <-chan struct{} {
 	if s.kind.roundRobin() && s.backlog.len() > 0 {
@@ -152,8 +172,6 @@ func (s *sock) roomC() <-chan struct{} {
 // handle handles one value from the mailbox.
 func (s *sock) handle(p *actor.Process, v any) {
 	switch m := v.(type) {
-	case statsRequest:
-		_ = p.Reply(s.stats())
 	case Message:
 		s.send(m, p.Sender())
 	case *Message:

@@ -106,6 +106,16 @@ func open(ctx context.Context, sys *actor.System, kind Kind, target actor.Ref, t
 		s.closeListeners()
 		return actor.Ref{}, fmt.Errorf("socket: %s: %w", kind, err)
 	}
+	// The loop registers itself too, but may not have started yet: make
+	// StatsOf work as soon as the ref is known. A loop that is over
+	// already has unregistered, so undo the registration.
+	key := regKey{sys: sys, ref: ref}
+	register(key, s.ctl)
+	select {
+	case <-s.ctl.done:
+		unregister(key)
+	default:
+	}
 	return ref, nil
 }
 

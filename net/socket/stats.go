@@ -87,8 +87,11 @@ type Stats struct {
 	// Bound lists the endpoints the socket listens on, with the real port
 	// for "tcp://host:0"; Connect lists its connect endpoints.
 	Bound, Connect []string
-	// Sent counts messages written and flushed to a peer connection (a
-	// PUB message written to three subscribers counts three).
+	// Sent counts messages written to a peer connection (a PUB message
+	// written to three subscribers counts three; a SUB counts its
+	// subscriptions). A message counts once it is in the connection's
+	// buffer, before the flush; if the connection fails before the
+	// flush, it moves to DropDisconnected.
 	Sent uint64
 	// Received counts data messages read from peers.
 	Received uint64
@@ -113,7 +116,7 @@ type PeerStats struct {
 	// Identity is the peer's routing identity (ROUTER) or announced
 	// identity.
 	Identity []byte
-	// Sent counts messages written and flushed to this peer.
+	// Sent counts messages written to this peer (see Stats.Sent).
 	Sent uint64
 	// Queued is the number of messages in this peer's queue.
 	Queued int
@@ -123,22 +126,34 @@ type PeerStats struct {
 	Topics []string
 }
 
-// statsRequest asks a socket actor for its Stats.
-type statsRequest struct{}
-
-// StatsOf asks the socket actor ref for its counters. It waits for the
-// actor's answer until ctx ends; a PUSH, DEALER or REQ blocking its
-// senders answers once it reads its mailbox again.
+// StatsOf returns the counters of the socket actor ref, a live socket of
+// sys (a name ref, with ID 0, is looked up). The socket answers through
+// a channel of its own, not its mailbox, so a PUSH blocking its senders
+// answers too. It waits until the socket answers, stops, or ctx ends.
 func StatsOf(ctx context.Context, sys *actor.System, ref actor.Ref) (Stats, error) {
-	r, err := sys.Request(ctx, ref, statsRequest{})
-	if err != nil {
-		return Stats{}, fmt.Errorf("socket: stats of %v: %w", ref, err)
+	if ref.ID == 0 && ref.Name != "" {
+		if r, ok := sys.Lookup(ref.Name); ok {
+			ref = r
+		}
 	}
-	st, ok := r.(Stats)
+	c, ok := lookup(sys, ref)
 	if !ok {
-		return Stats{}, fmt.Errorf("socket: stats of %v: %w (reply %T)", ref, ErrNotSocket, r)
+		return Stats{}, fmt.Errorf("socket: stats of %v: %w", ref, ErrNotSocket)
 	}
-	return st, nil
+	reply := make(chan Stats, 1)
+	select {
+	case c.stats <- reply:
+	case <-c.done:
+		return Stats{}, fmt.Errorf("socket: stats of %v: %w", ref, ErrClosed)
+	case <-ctx.Done():
+		return Stats{}, fmt.Errorf("socket: stats of %v: %w", ref, context.Cause(ctx))
+	}
+	select {
+	case st := <-reply:
+		return st, nil
+	case <-ctx.Done():
+		return Stats{}, fmt.Errorf("socket: stats of %v: %w", ref, context.Cause(ctx))
+	}
 }
 
 // Endpoint returns the first endpoint the socket ref is bound to, with

@@ -22,7 +22,11 @@ func (s *sock) writeLoop(p *peer) {
 	s.report(peerExit{p: p, err: err})
 }
 
-// A batch counts the messages written since the last flush.
+// A batch counts the messages written since the last flush. They are
+// counted as sent when appended, before any flush can put them on the
+// wire (so a peer never sees a message the counters do not); if the
+// connection fails before the batch is flushed, they move to
+// DropDisconnected.
 type batch struct {
 	p *peer
 	n int
@@ -76,6 +80,8 @@ func (s *sock) writeMessage(b *batch, m Message) error {
 	switch {
 	case err == nil:
 		b.n++
+		b.p.sent.Add(1)
+		s.count.sent.Add(1)
 		return nil
 	case errors.Is(err, zmtp.ErrMessageTooLarge), errors.Is(err, zmtp.ErrTooManyFrames):
 		s.drop(DropTooLarge, 1, "outbound message over the limit", "err", err)
@@ -84,7 +90,7 @@ func (s *sock) writeMessage(b *batch, m Message) error {
 		s.drop(DropInvalid, 1, "outbound message without frames")
 		return nil
 	}
-	b.n++ // its bytes may be partly written
+	s.drop(DropDisconnected, 1, "message being written when the connection failed", "remote", b.p.remote)
 	return s.lost(b, err)
 }
 
@@ -93,8 +99,6 @@ func (s *sock) flush(b *batch) error {
 	if err := b.p.conn.Flush(); err != nil {
 		return s.lost(b, err)
 	}
-	b.p.sent.Add(uint64(b.n))
-	s.count.sent.Add(uint64(b.n))
 	b.n = 0
 	select {
 	case s.room <- struct{}{}:
@@ -103,11 +107,16 @@ func (s *sock) flush(b *batch) error {
 	return nil
 }
 
-// lost counts the messages of a batch that a failed write may not have
-// delivered.
+// lost recounts the messages of a batch that a failed write may not have
+// delivered (a message whose own write failed was never counted).
 func (s *sock) lost(b *batch, err error) error {
-	s.drop(DropDisconnected, b.n, "messages unflushed when the connection failed",
-		"remote", b.p.remote, "err", err)
+	if b.n > 0 {
+		undo := ^uint64(b.n - 1) // adding it subtracts b.n
+		b.p.sent.Add(undo)
+		s.count.sent.Add(undo)
+		s.drop(DropDisconnected, b.n, "messages unflushed when the connection failed",
+			"remote", b.p.remote, "err", err)
+	}
 	b.n = 0
 	return err
 }
