@@ -25,6 +25,8 @@ type peer struct {
 // queue of waiting requests, and heartbeats both ways. A worker not heard
 // from for interval × liveness is expired, and the task it held goes back
 // to the front of the waiting queue, so a dead worker loses no request.
+// The waiting queue is a slice: each client has at most one request
+// outstanding (a REQ socket), so it never holds more than the clients.
 type queue struct {
 	interval time.Duration
 	liveness int
