@@ -150,8 +150,9 @@ func TestPolicyBlockTimeout(t *testing.T) {
 		g.release()
 		c.waitDelivered(t, 1+capacity)
 		st := c.stats(t, sys, ref)
-		if st.Posted != 1+capacity+1 || st.Dropped+st.Evicted+st.Rejected != 0 || st.MaxDepth != capacity {
-			t.Errorf("stats %+v: want %d posted (stats request included), nothing lost, max depth %d", st, capacity+2, capacity)
+		if st.Posted != 1+capacity+1 || st.Dropped+st.Evicted != 0 || st.Rejected != senders || st.MaxDepth != capacity {
+			t.Errorf("stats %+v: want %d posted (stats request included), %d refused, nothing lost, max depth %d",
+				st, capacity+2, senders, capacity)
 		}
 	})
 }

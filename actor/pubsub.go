@@ -69,6 +69,8 @@ func (s *System) publishTo(ref Ref, pub Publication) {
 
 // Subscribe subscribes the actor ref to every topic that starts with
 // prefix. The subscription ends with Unsubscribe or when the actor stops.
+// The prefix "" matches every topic, the system's events under
+// TopicEvents included.
 func (s *System) Subscribe(ref Ref, prefix string) {
 	if c := s.cell(ref.ID); c != nil && s.isLocal(ref) {
 		c.subscribed.Store(true)

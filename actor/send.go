@@ -171,7 +171,9 @@ func (s *System) Exit(ctx context.Context, ref Ref, reason error) error {
 // Kill stops the local actor ref at once: its context is cancelled and
 // the Stopping and Stopped steps are skipped. Go cannot interrupt a
 // goroutine, so a handler busy in code that ignores its context finishes
-// its current message first. Kill does not wait.
+// its current message first. Kill does not wait. Like a requested stop,
+// a killed actor is not restarted by default supervision (a supervisor
+// from package supervisor applies its own restart type).
 func (s *System) Kill(ref Ref) {
 	if c := s.cell(ref.ID); c != nil && s.isLocal(ref) {
 		c.kill(ErrKilled)

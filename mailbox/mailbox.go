@@ -132,6 +132,7 @@ func (m *Mailbox) block(ctx context.Context, msg any) (bool, error) {
 	case m.user <- msg:
 		return true, nil
 	case <-ctx.Done():
+		m.rejected.Add(1)
 		return false, fmt.Errorf("%w, gave up waiting: %w", ErrFull, context.Cause(ctx))
 	}
 }

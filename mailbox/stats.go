@@ -12,7 +12,7 @@ type Stats struct {
 	Received uint64 // messages taken by the owner (Posted less Evicted, Flushed and Depth)
 	Dropped  uint64 // messages discarded on arrival (DropNewest, or DropOldest losing a race)
 	Evicted  uint64 // queued messages discarded by DropOldest
-	Rejected uint64 // posts refused with ErrFull (Fail)
+	Rejected uint64 // posts refused with ErrFull: Fail policy, or Block when the sender's context ended first
 	Flushed  uint64 // messages discarded because the mailbox was closed
 	Depth    int    // messages queued now
 	MaxDepth int    // highest depth seen
