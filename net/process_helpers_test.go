@@ -8,7 +8,6 @@ import (
 	"io"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"syscall"
 	"testing"
@@ -26,7 +25,10 @@ const procTimeout = 60 * time.Second
 func buildTestnode(t *testing.T) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "testnode")
-	goTool := filepath.Join(runtime.GOROOT(), "bin", "go")
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		t.Fatalf("the go command builds the testnode helper, but it is not on PATH: %v", err)
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, goTool, "build", "-o", bin, "./internal/testnode")
