@@ -131,3 +131,35 @@ func TestPyDealerToRouter(t *testing.T) {
 		t.Errorf("stats: received %d, sent %d, dropped %v", st.Received, st.Sent, st.Dropped)
 	}
 }
+
+// A libzmq peer with ZMTP heartbeats on (ZMQ_HEARTBEAT_IVL) keeps its
+// connection through an idle time: the socket answers its PINGs.
+func TestPyHeartbeatsAnswered(t *testing.T) {
+	sys := newSystem(t)
+	up := events(t, sys, socket.TopicPeerUp)
+	echo, err := sys.Spawn(testCtx(t), actor.Func(func(p *actor.Process) error {
+		if m, ok := p.Message().(socket.Message); ok {
+			frames := append([][]byte{m.Frames[0], []byte("echo")}, m.Frames[1:]...)
+			return p.Send(actor.Ref{Name: "hb-router"}, socket.Message{Frames: frames})
+		}
+		return nil
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	router, err := socket.Router(testCtx(t), sys, echo, socket.Bind("tcp://127.0.0.1:0"), socket.WithName("hb-router"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	py := startPeer(t, "dealer", endpoint(t, sys, router), "3", "--heartbeat")
+	if got := py.line(t, "COUNT"); got != "4" {
+		t.Fatalf("pyzmq DEALER got %s echoes, want 4", got)
+	}
+	py.exit(t)
+	peersUp(t, up, router, 1)
+	select {
+	case e := <-up:
+		t.Fatalf("the peer connected again (%+v): its heartbeats went unanswered", e)
+	default:
+	}
+}

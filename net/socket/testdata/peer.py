@@ -17,12 +17,14 @@ Usage:
                                           messages on topics a.i and b.i, then a.END
   peer.py router ENDPOINT IDENTITY        ROUTER binds; echoes each message to its sender
                                           (which must be IDENTITY) until [quit] -> [bye]
-  peer.py dealer ENDPOINT N               DEALER (identity py-dealer) sends N messages and
-                                          checks each echo
+  peer.py dealer ENDPOINT N [--heartbeat]  DEALER (identity py-dealer) sends N messages and
+                                          checks each echo; with --heartbeat (ZMTP PING every
+                                          100 ms, 300 ms timeout) idles 1.5 s and echoes once more
   peer.py rep ENDPOINT                    REP binds; answers [x...] with [rep, x...] until [quit]
   peer.py req ENDPOINT N                  REQ sends N requests, checks replies [re:<i>, <i>]
 """
 import sys
+import time
 
 import zmq
 
@@ -174,6 +176,12 @@ def dealer(endpoint, args):
     ctx = zmq.Context()
     s = socket(ctx, zmq.DEALER)
     s.setsockopt(zmq.IDENTITY, b"py-dealer")
+    heartbeat = "--heartbeat" in args
+    if heartbeat:
+        # libzmq PINGs every 100 ms and drops the connection when no
+        # traffic (PONG included) comes back within 300 ms.
+        s.setsockopt(zmq.HEARTBEAT_IVL, 100)
+        s.setsockopt(zmq.HEARTBEAT_TIMEOUT, 300)
     attach(s, endpoint, False)
     n = int(args[0])
     for i in range(n):
@@ -182,6 +190,12 @@ def dealer(endpoint, args):
         got = recv(s, "echo")
         if got != [b"echo"] + message(i):
             fail("echo %d: got %r" % (i, got[:2]))
+    if heartbeat:
+        time.sleep(1.5)  # idle: only heartbeats flow
+        s.send_multipart(message(n))
+        if recv(s, "echo") != [b"echo"] + message(n):
+            fail("echo after the idle time")
+        n += 1
     out("COUNT", n)
 
 
