@@ -154,7 +154,8 @@ func (c *Codec) DecodeBody(typeName string, raw []byte) (any, error) {
 	dec := decoders.Get().(*decoder)
 	defer decoders.Put(dec)
 	dec.r.Reset(raw)
-	dec.d.Reset(&dec.r)
+	dec.d.Reset(&dec.r) // also clears the options: set it again
+	dec.d.SetMapDecoder(untypedMap)
 	if isBuiltinName(typeName) {
 		return decodeBuiltin(dec.d, typeName)
 	}
@@ -164,7 +165,7 @@ func (c *Codec) DecodeBody(typeName string, raw []byte) (any, error) {
 		if err != nil {
 			return nil, fmt.Errorf("net: decode unknown type %q: %w", typeName, err)
 		}
-		return Unknown{Type: typeName, Value: v}, nil
+		return Unknown{Type: typeName, Value: normalize(v)}, nil
 	}
 	ptr := reflect.New(t)
 	if err := dec.d.DecodeValue(ptr.Elem()); err != nil {
@@ -181,9 +182,34 @@ type decoder struct {
 var decoders = sync.Pool{New: func() any {
 	d := &decoder{}
 	d.d = msgpack.NewDecoder(&d.r)
-	d.d.SetMapDecoder(func(dec *msgpack.Decoder) (any, error) { return dec.DecodeUntypedMap() })
 	return d
 }}
+
+// untypedMap decodes a map whose type is not known as map[string]any when
+// its keys are strings (as msgpack maps from other languages usually are).
+func untypedMap(dec *msgpack.Decoder) (any, error) {
+	n, err := dec.DecodeMapLen()
+	if err != nil || n < 0 {
+		return nil, err
+	}
+	m := make(map[string]any, n)
+	for range n {
+		k, err := dec.DecodeInterface()
+		if err != nil {
+			return nil, err
+		}
+		v, err := dec.DecodeInterface()
+		if err != nil {
+			return nil, err
+		}
+		ks, ok := k.(string)
+		if !ok {
+			ks = fmt.Sprint(k)
+		}
+		m[ks] = v
+	}
+	return m, nil
+}
 
 // appendWriter is an io.Writer that appends to a slice.
 type appendWriter struct{ b []byte }
@@ -195,3 +221,34 @@ func (w *appendWriter) Write(p []byte) (int, error) {
 
 // Refs travel inside control messages as maps {Node, Name, ID}.
 var _ = actor.Ref{}
+
+// normalize widens the integers and floats of a generic value, however
+// deeply nested, to int64, uint64 and float64, so that receivers need not
+// care how compactly the sender encoded them.
+func normalize(v any) any {
+	switch x := v.(type) {
+	case int8:
+		return int64(x)
+	case int16:
+		return int64(x)
+	case int32:
+		return int64(x)
+	case uint8:
+		return uint64(x)
+	case uint16:
+		return uint64(x)
+	case uint32:
+		return uint64(x)
+	case float32:
+		return float64(x)
+	case []any:
+		for i := range x {
+			x[i] = normalize(x[i])
+		}
+	case map[string]any:
+		for k, e := range x {
+			x[k] = normalize(e)
+		}
+	}
+	return v
+}

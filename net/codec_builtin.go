@@ -55,6 +55,7 @@ func decodeBuiltin(d *msgpack.Decoder, name string) (v any, err error) {
 		err = d.DecodeNil()
 	default:
 		v, err = d.DecodeInterface()
+		v = normalize(v)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("net: decode %s: %w", name, err)

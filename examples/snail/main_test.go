@@ -133,7 +133,7 @@ func checkPolicies(t *testing.T, cfg config, out string) {
 	last := strconv.Itoa(n-c+1) + ".." + strconv.Itoa(n)
 	// policy: send-errors posted dropped evicted rejected received kept dead-letters
 	want := map[string][]string{
-		"block":       {over, strconv.Itoa(c), "0", "0", "0", strconv.Itoa(c), first, "timeout:" + over},
+		"block":       {over, strconv.Itoa(c), "0", "0", over, strconv.Itoa(c), first, "timeout:" + over},
 		"drop-newest": {"0", strconv.Itoa(c), over, "0", "0", strconv.Itoa(c), first, "dropped:" + over},
 		"drop-oldest": {"0", strconv.Itoa(n), "0", over, "0", strconv.Itoa(c), last, "dropped:" + over},
 		"fail":        {over, strconv.Itoa(c), "0", "0", over, strconv.Itoa(c), first, "full:" + over},
