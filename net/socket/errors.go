@@ -34,3 +34,7 @@ var (
 
 // ErrTooLarge reports a message over the socket's size or frame limit.
 var ErrTooLarge = errors.New("socket: message too large")
+
+// ErrHeartbeat is the reason (in PeerDown.Err) of a connection closed
+// because nothing arrived within the heartbeat timeout.
+var ErrHeartbeat = errors.New("socket: heartbeat timeout")

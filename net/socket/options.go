@@ -46,6 +46,8 @@ type config struct {
 	plainPass       string
 	plainClient     bool
 	plainCheck      func(user, pass string) bool
+	heartbeat       time.Duration
+	heartbeatTTL    time.Duration
 	logger          *slog.Logger
 }
 
@@ -148,6 +150,16 @@ func WithPlainServer(check func(user, pass string) bool) Option {
 	return func(c *config) { c.plainCheck = check }
 }
 
+// WithHeartbeat turns on ZMTP heartbeats (RFC 37, libzmq's
+// ZMQ_HEARTBEAT_IVL and ZMQ_HEARTBEAT_TIMEOUT): every interval each
+// connection sends a PING, and a connection on which nothing (PONG,
+// message or command) arrives for timeout is closed — its queue goes back
+// to the socket and a connect endpoint dials again. Any ZeroMQ 4.2+ peer
+// answers PINGs. Off by default; timeout must exceed interval.
+func WithHeartbeat(interval, timeout time.Duration) Option {
+	return func(c *config) { c.heartbeat, c.heartbeatTTL = interval, timeout }
+}
+
 // WithLogger sets the logger for connections, reconnects and drops
 // (default: the System's logger, which is quiet unless configured).
 func WithLogger(l *slog.Logger) Option {
@@ -171,6 +183,9 @@ func (c *config) validate(k Kind) error {
 		return fmt.Errorf("%w: identity of %d bytes, at most 255", ErrBadOption, len(c.identity))
 	case c.plainClient && c.plainCheck != nil:
 		return fmt.Errorf("%w: WithPlain and WithPlainServer together", ErrBadOption)
+	case c.heartbeat < 0 || c.heartbeat > 0 && c.heartbeatTTL <= c.heartbeat:
+		return fmt.Errorf("%w: heartbeat every %v with timeout %v (the timeout must be longer)",
+			ErrBadOption, c.heartbeat, c.heartbeatTTL)
 	}
 	return c.validatePolicy(k)
 }

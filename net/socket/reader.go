@@ -3,6 +3,9 @@ package socket
 import (
 	"bytes"
 	"errors"
+	"fmt"
+	"os"
+	"time"
 
 	"github.com/troupe-go/troupe/actor"
 	"github.com/troupe-go/troupe/net/internal/zmtp"
@@ -21,7 +24,9 @@ func (s *sock) readLoop(p *peer) {
 
 func (s *sock) read(p *peer) error {
 	var m zmtp.Message // reused: frames are copied before they leave this goroutine
+	var armed time.Time
 	for {
+		armed = s.armHeartbeat(p, armed)
 		if err := p.conn.ReadMessage(&m); err != nil {
 			return s.readError(p, err)
 		}
@@ -36,12 +41,32 @@ func (s *sock) read(p *peer) error {
 	}
 }
 
+// armHeartbeat pushes the read deadline to a heartbeat timeout from now,
+// at most every quarter of the heartbeat interval (setting a deadline is
+// not free). It returns when it last did.
+func (s *sock) armHeartbeat(p *peer, armed time.Time) time.Time {
+	if s.cfg.heartbeat <= 0 {
+		return armed
+	}
+	now := time.Now()
+	if now.Sub(armed) < s.cfg.heartbeat/4 {
+		return armed
+	}
+	_ = p.conn.SetReadDeadline(now.Add(s.cfg.heartbeatTTL))
+	return now
+}
+
 // readError counts a message the peer sent over the limits; the
 // connection cannot be resynchronised, so it ends either way.
 func (s *sock) readError(p *peer, err error) error {
 	if errors.Is(err, zmtp.ErrMessageTooLarge) || errors.Is(err, zmtp.ErrTooManyFrames) {
 		s.drop(DropTooLarge, 1, "inbound message over the limit; disconnecting the peer",
 			"remote", p.remote, "err", err)
+	}
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		s.log.Warn("socket: heartbeat timeout, disconnecting the peer", "remote", p.remote,
+			"timeout", s.cfg.heartbeatTTL)
+		return fmt.Errorf("%w: nothing received for %v", ErrHeartbeat, s.cfg.heartbeatTTL)
 	}
 	return err
 }

@@ -157,7 +157,12 @@ func (s *sock) inbox(inbox <-chan any) <-chan any {
 // before it.
 func (s *sock) catchUp(p *actor.Process, inbox <-chan any) {
 	for n := len(inbox); n > 0 && s.inbox(inbox) != nil; n-- {
-		s.handle(p, p.Accept(<-inbox)) // only this goroutine receives: it is there
+		select {
+		case v := <-inbox:
+			s.handle(p, p.Accept(v))
+		default:
+			return
+		}
 	}
 }
 

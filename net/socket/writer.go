@@ -2,6 +2,7 @@ package socket
 
 import (
 	"errors"
+	"time"
 
 	"github.com/troupe-go/troupe/net/internal/zmtp"
 )
@@ -34,6 +35,12 @@ type batch struct {
 
 func (s *sock) write(p *peer) error {
 	b := batch{p: p}
+	var tick <-chan time.Time
+	if s.cfg.heartbeat > 0 {
+		t := time.NewTicker(s.cfg.heartbeat)
+		defer t.Stop()
+		tick = t.C
+	}
 	for {
 		select {
 		case m := <-p.out:
@@ -42,6 +49,10 @@ func (s *sock) write(p *peer) error {
 			}
 		case ctx := <-p.pong:
 			if err := p.conn.WritePong(ctx); err != nil {
+				return s.lost(&b, err)
+			}
+		case <-tick:
+			if err := p.conn.WritePing(s.cfg.heartbeatTTL, nil); err != nil {
 				return s.lost(&b, err)
 			}
 		case <-p.stop:
