@@ -60,6 +60,9 @@ func TestProcess(t *testing.T) {
 		t.Run(tr.name+"/kill9", func(t *testing.T) {
 			testKill9(t, bin, tr.endpoint)
 		})
+		t.Run(tr.name+"/sigstop", func(t *testing.T) {
+			testSilentPeer(t, bin, tr.endpoint)
+		})
 	}
 }
 
