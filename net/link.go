@@ -75,20 +75,31 @@ func newLink(n *Node, addr string) *link {
 func (l *link) run() {
 	defer l.n.wg.Done()
 	defer l.finish()
-	backoff := l.n.cfg.reconnectInit
+	wait := backoff{initial: l.n.cfg.reconnectInit, max: l.n.cfg.reconnectMax}
 	for !l.stopping() || !l.idle() {
 		s, err := l.connect()
 		if err != nil {
 			l.unreachable(err)
 		} else {
-			backoff = l.n.cfg.reconnectInit
+			wait.reset()
 			l.lost(s, l.serve(s))
 		}
-		if !l.pause(backoff) {
+		if !l.pause(wait.next()) {
 			return
 		}
-		backoff = min(2*backoff, l.n.cfg.reconnectMax)
 	}
+}
+
+// backoff is the wait between dials: initial, doubling up to max.
+type backoff struct {
+	initial, max, last time.Duration
+}
+
+func (b *backoff) reset() { b.last = 0 }
+
+func (b *backoff) next() time.Duration {
+	b.last = min(max(2*b.last, b.initial), b.max)
+	return b.last
 }
 
 // The link then delivers what it holds, until that is done or the node's
