@@ -1,6 +1,7 @@
 package net
 
 import (
+	"context"
 	"errors"
 	stdnet "net"
 	"testing"
@@ -118,5 +119,31 @@ func TestLinkQueuePolicies(t *testing.T) {
 				t.Fatalf("dropped %d + refused %d, want %d", s.QueueDropped, s.QueueRefused, extra)
 			}
 		})
+	}
+}
+
+// TestLinkQueueBlock: under Block, a send to a full link queue waits for
+// room until its context ends, then fails and is dead-lettered.
+func TestLinkQueueBlock(t *testing.T) {
+	const capacity = 2
+	ctx := testContext(t)
+	sysA, a := startNode(t, endpoint(t, "tcp"), WithLinkQueue(capacity, mailbox.Block), WithReconnect(time.Hour, time.Hour), WithLinger(0))
+	dead := deadLetters(t, sysA, capacity+1)
+	to := actor.Ref{Node: unreachable(t), Name: "x"}
+	for i := range capacity {
+		if err := sysA.Send(ctx, to, msgPing{N: int64(i)}); err != nil {
+			t.Fatalf("send %d: %v", i, err)
+		}
+	}
+	short, cancel := context.WithTimeout(ctx, 20*time.Millisecond)
+	defer cancel()
+	if err := sysA.Send(short, to, msgPing{N: 9}); !errors.Is(err, mailbox.ErrFull) || !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("send to a full queue: %v, want ErrFull after the deadline", err)
+	}
+	if d := recv(t, dead, "the dead letter"); d.Reason != actor.ReasonTimeout || d.Message != (msgPing{N: 9}) {
+		t.Fatalf("dead letter %+v, want msgPing{9} with ReasonTimeout", d)
+	}
+	if s := a.Stats(); s.QueueRefused != 1 {
+		t.Fatalf("QueueRefused = %d, want 1", s.QueueRefused)
 	}
 }

@@ -1,0 +1,83 @@
+package net_test
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/troupe-go/troupe/actor"
+	"github.com/troupe-go/troupe/net"
+)
+
+// Greet is a message type; both nodes register it under the same name.
+type Greet struct{ Who string }
+
+func init() { net.MustRegister[Greet](net.DefaultCodec, "example.Greet") }
+
+// Two nodes in one process: one runs a greeter, the other finds it by
+// name and asks it something.
+func ExampleListen() {
+	ctx := context.Background()
+
+	server := actor.NewSystem()
+	defer server.Shutdown(ctx) // closes the node too
+	node, err := net.Listen(ctx, server, "tcp://127.0.0.1:0")
+	if err != nil {
+		panic(err)
+	}
+	_, err = server.Spawn(ctx, actor.Func(func(p *actor.Process) error {
+		if g, ok := p.Message().(Greet); ok {
+			return p.Reply("hello, " + g.Who)
+		}
+		return nil
+	}), actor.WithName("greeter"))
+	if err != nil {
+		panic(err)
+	}
+
+	client := actor.NewSystem()
+	defer client.Shutdown(ctx)
+	if _, err := net.Listen(ctx, client, "tcp://127.0.0.1:0"); err != nil {
+		panic(err)
+	}
+	greeter, err := client.LookupOn(ctx, node.Address(), "greeter")
+	if err != nil {
+		panic(err)
+	}
+	reply, err := client.Request(ctx, greeter, Greet{Who: "world"})
+	fmt.Println(reply, err)
+	// Output: hello, world <nil>
+}
+
+// A node spawns actors on another node from the kinds registered there.
+func ExampleNode_SpawnRemote() {
+	ctx := context.Background()
+	worker := actor.NewSystem()
+	defer worker.Shutdown(ctx)
+	workerNode, err := net.Listen(ctx, worker, "tcp://127.0.0.1:0")
+	if err != nil {
+		panic(err)
+	}
+	err = workerNode.RegisterKind("doubler", actor.Func(func(p *actor.Process) error {
+		if n, ok := p.Message().(int64); ok {
+			return p.Reply(2 * n)
+		}
+		return nil
+	}))
+	if err != nil {
+		panic(err)
+	}
+
+	boss := actor.NewSystem()
+	defer boss.Shutdown(ctx)
+	bossNode, err := net.Listen(ctx, boss, "tcp://127.0.0.1:0")
+	if err != nil {
+		panic(err)
+	}
+	ref, err := bossNode.SpawnRemote(ctx, workerNode.Address(), "doubler", "d1")
+	if err != nil {
+		panic(err)
+	}
+	reply, err := boss.Request(ctx, ref, int64(21))
+	fmt.Println(ref.Name, reply, err)
+	// Output: d1 42 <nil>
+}
