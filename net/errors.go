@@ -36,3 +36,22 @@ var (
 // a code and a text (see docs/PROTOCOL.md). errors.Is matches it against
 // the sentinel of its code.
 type RemoteError = wire.RemoteError
+
+// Error codes of ERROR envelopes, troupe.Error replies and remote exit
+// reasons (docs/PROTOCOL.md); RemoteError.Code holds one.
+const (
+	CodeNotFound     = wire.CodeNotFound
+	CodeUnknownType  = wire.CodeUnknownType
+	CodeMalformed    = wire.CodeMalformed
+	CodeFull         = wire.CodeFull
+	CodeTimeout      = wire.CodeTimeout
+	CodeNodeDown     = wire.CodeNodeDown
+	CodeNormal       = wire.CodeNormal
+	CodeFailure      = wire.CodeFailure
+	CodeShutdown     = wire.CodeShutdown
+	CodeSpawnFailed  = wire.CodeSpawnFailed
+	CodeTooLarge     = wire.CodeTooLarge
+	CodeKilled       = wire.CodeKilled
+	CodeSlowConsumer = wire.CodeSlowConsumer
+	CodeIntensity    = wire.CodeIntensity
+)

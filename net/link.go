@@ -102,8 +102,9 @@ func (b *backoff) next() time.Duration {
 	return b.last
 }
 
-// The link then delivers what it holds, until that is done or the node's
-// linger time is over (linkCtx).
+// stopping reports whether Close has begun. The link then delivers what
+// it holds, until that is done or the node's linger time is over
+// (linkCtx).
 func (l *link) stopping() bool {
 	select {
 	case <-l.stop:

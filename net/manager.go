@@ -10,10 +10,12 @@ import (
 )
 
 // The manager goroutine owns the tables of links and inbound connections
-// and starts every goroutine of the node after Listen, so that Close can
-// stop it first and then wait for the rest (a WaitGroup must not grow
-// while it is waited for). It publishes each table as a new immutable map
-// that Send and the other hot paths read with one atomic load.
+// and starts the node's goroutines after Listen (links, inbound readers
+// and writers, tasks; a link starts and joins the reader of each of its
+// connections itself), so that Close can stop it first and then wait for
+// the rest: a WaitGroup must not grow while it is waited for. It
+// publishes each table as a new immutable map that Send and the other
+// hot paths read with one atomic load.
 
 type linkReq struct {
 	addr  string
@@ -163,16 +165,13 @@ func (n *Node) Stats() NodeStats {
 func (n *Node) collect() NodeStats {
 	var s NodeStats
 	n.stats.addTo(&s)
-	seen := map[*link]bool{}
-	for _, l := range *n.links.Load() {
-		if !seen[l] {
-			seen[l] = true
-			l.stats.addTo(&s)
-		}
+	links, conns := n.uniqueLinks(), *n.conns.Load()
+	for l := range links {
+		l.stats.addTo(&s)
 	}
-	for _, c := range *n.conns.Load() {
+	for _, c := range conns {
 		c.stats.addTo(&s)
 	}
-	s.Links, s.Conns = len(seen), len(*n.conns.Load())
+	s.Links, s.Conns = len(links), len(conns)
 	return s
 }

@@ -47,3 +47,31 @@ func TestSendRequestLookup(t *testing.T) {
 		}
 	})
 }
+
+// TestEndpoints: a node listens on tcp and ipc; a peer that reaches it
+// through its second endpoint talks to the same node, over one link.
+func TestEndpoints(t *testing.T) {
+	ctx := testContext(t)
+	ipc := endpoint(t, "ipc")
+	sysB, b := startNode(t, "tcp://127.0.0.1:0", WithEndpoints(ipc))
+	spawn(t, sysB, echo(nil), actor.WithName("echo"))
+	if eps := b.Endpoints(); len(eps) != 2 || eps[0] != b.Address() || eps[1] != ipc {
+		t.Fatalf("endpoints %v, address %s", eps, b.Address())
+	}
+	sysA, a := startNode(t, endpoint(t, "tcp"))
+	reply, err := sysA.Request(ctx, actor.Ref{Node: ipc, Name: "echo"}, msgPing{N: 1})
+	if err != nil || reply != (msgPong{N: 1}) {
+		t.Fatalf("request through the ipc endpoint: %#v, %v", reply, err)
+	}
+	// The link is also known by B's address now: no second link.
+	if _, err := sysA.Request(ctx, actor.Ref{Node: b.Address(), Name: "echo"}, msgPing{N: 2}); err != nil {
+		t.Fatalf("request through the address: %v", err)
+	}
+	if s := a.Stats(); s.Links != 1 {
+		t.Fatalf("%d links, want 1", s.Links)
+	}
+	// B sends to its own second endpoint: delivered locally.
+	if reply, err := sysB.Request(ctx, actor.Ref{Node: ipc, Name: "echo"}, msgPing{N: 3}); err != nil || reply != (msgPong{N: 3}) {
+		t.Fatalf("request to itself through an endpoint: %#v, %v", reply, err)
+	}
+}
