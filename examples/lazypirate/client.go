@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/troupe-go/troupe/actor"
+	"github.com/troupe-go/troupe/examples/internal/timeline"
 )
 
 // clientResult is the client's account.
@@ -27,7 +28,7 @@ type lazyPirate struct {
 	requests int
 	timeout  time.Duration
 	retries  int
-	log      *timeline
+	log      *timeline.Timeline
 	results  chan<- clientResult
 }
 
@@ -62,11 +63,11 @@ func (c *lazyPirate) ask(p *actor.Process, seq int, r *clientResult) bool {
 		}
 		r.Timeouts++
 		if attempt == c.retries {
-			c.log.add("client: request %d: %v; server seems to be offline, abandoning", seq, err)
+			c.log.Add("client: request %d: %v; server seems to be offline, abandoning", seq, err)
 			r.Abandoned = true
 			return false
 		}
-		c.log.add("client: request %d: %v; retrying (attempt %d of %d)", seq, err, attempt+1, c.retries)
+		c.log.Add("client: request %d: %v; retrying (attempt %d of %d)", seq, err, attempt+1, c.retries)
 	}
 	return false
 }

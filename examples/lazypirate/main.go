@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"github.com/troupe-go/troupe/actor"
+	"github.com/troupe-go/troupe/examples/internal/timeline"
 	"github.com/troupe-go/troupe/supervisor"
 )
 
@@ -128,10 +129,10 @@ func run(ctx context.Context, w io.Writer, cfg config) (err error) {
 	sys := actor.NewSystem(actor.WithLogger(logger(cfg.verbose)))
 	defer func() { err = errors.Join(err, shutdown(sys)) }()
 
-	log := newTimeline(1024)
+	log := timeline.New(1024)
 	defer sys.SubscribeFunc(supervisor.TopicChildExit, func(pub actor.Publication) {
 		if ev, ok := pub.Message.(supervisor.ChildExit); ok {
-			log.add("supervisor %s: child %s exited (%v): %s", ev.Supervisor.Name, ev.Child, ev.Reason, ev.Action)
+			log.Add("supervisor %s: child %s exited (%v): %s", ev.Supervisor.Name, ev.Child, ev.Reason, ev.Action)
 		}
 	})()
 	d := &decider{plan: cfg.plan, seed: cfg.seed, warmup: cfg.warmup, crashOdds: cfg.crashOdds, stallOdds: cfg.stallOdds}
@@ -152,7 +153,7 @@ func run(ctx context.Context, w io.Writer, cfg config) (err error) {
 	case <-ctx.Done():
 		return fmt.Errorf("lazypirate: waiting for the client: %w", context.Cause(ctx))
 	}
-	log.print(w)
+	log.Print(w)
 	_, alive := sys.Lookup(serverName)
 	report(w, cfg, r, d, alive, sys.DeadLetters())
 	return nil
@@ -162,7 +163,7 @@ func run(ctx context.Context, w io.Writer, cfg config) (err error) {
 // child, the supervisor "srv" (Temporary); "srv" restarts the server after
 // each crash, at most cfg.intensity times per period, and then gives up
 // (escalates), leaving the server gone for good.
-func startTree(ctx context.Context, sys *actor.System, cfg config, d *decider, log *timeline) error {
+func startTree(ctx context.Context, sys *actor.System, cfg config, d *decider, log *timeline.Timeline) error {
 	inner := supervisor.Spec{
 		Strategy: supervisor.OneForOne, Intensity: cfg.intensity, Period: cfg.period(),
 		Children: []supervisor.ChildSpec{{Name: "server", Behavior: server(d, cfg.stall(), log)}},

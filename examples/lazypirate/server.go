@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/troupe-go/troupe/actor"
+	"github.com/troupe-go/troupe/examples/internal/timeline"
 )
 
 // An action is what the server does with one request.
@@ -96,7 +97,7 @@ type (
 
 // server answers requests, stalls or crashes as its decider says. Each
 // crash is a panic: its supervisor restarts it, until it gives up.
-func server(d *decider, stall time.Duration, log *timeline) actor.Behavior {
+func server(d *decider, stall time.Duration, log *timeline.Timeline) actor.Behavior {
 	return actor.Func(func(p *actor.Process) error {
 		req, ok := p.Message().(request)
 		if !ok {
@@ -106,7 +107,7 @@ func server(d *decider, stall time.Duration, log *timeline) actor.Behavior {
 		case actCrash:
 			panic(fmt.Sprintf("simulated crash on request %d", req.Seq))
 		case actStall:
-			log.add("server: overloaded, stalling %v on request %d", stall, req.Seq)
+			log.Add("server: overloaded, stalling %v on request %d", stall, req.Seq)
 			if err := simulateWork(p.Context(), stall); err != nil {
 				return nil
 			}

@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/troupe-go/troupe/actor"
+	"github.com/troupe-go/troupe/examples/internal/timeline"
 )
 
 // config is what the flags set.
@@ -102,8 +103,8 @@ func run(ctx context.Context, w io.Writer, cfg config) (err error) {
 	sys := actor.NewSystem(actor.WithLogger(logger(cfg.verbose)))
 	defer func() { err = errors.Join(err, shutdown(sys)) }()
 
-	log := newTimeline(1024)
-	queue, err := sys.Spawn(ctx, queueBehavior(cfg.interval, cfg.liveness, log.add), actor.WithName("queue"))
+	log := timeline.New(1024)
+	queue, err := sys.Spawn(ctx, queueBehavior(cfg.interval, cfg.liveness, log.Add), actor.WithName("queue"))
 	if err != nil {
 		return fmt.Errorf("paranoidpirate: spawn queue: %w", err)
 	}
@@ -127,24 +128,24 @@ func run(ctx context.Context, w io.Writer, cfg config) (err error) {
 		return fmt.Errorf("paranoidpirate: queue stats: %w", err)
 	}
 	st, _ := v.(queueStats)
-	log.print(w)
+	log.Print(w)
 	return report(w, cfg, tallies, st)
 }
 
 // workerSpecs describes worker-1 … worker-N. worker-1 hangs on its
 // cfg.killAt-th task, once, and sends its ref to victims.
-func workerSpecs(cfg config, queue actor.Ref, log *timeline, victims chan<- actor.Ref) []workerSpec {
+func workerSpecs(cfg config, queue actor.Ref, log *timeline.Timeline, victims chan<- actor.Ref) []workerSpec {
 	var tasks atomic.Int64 // worker-1's tasks, across incarnations
 	specs := make([]workerSpec, cfg.workers)
 	for i := range specs {
 		spec := workerSpec{name: fmt.Sprintf("worker-%d", i+1), queue: queue, interval: cfg.interval,
-			liveness: cfg.liveness, maxReconnect: 32 * cfg.interval, log: log.add}
+			liveness: cfg.liveness, maxReconnect: 32 * cfg.interval, log: log.Add}
 		if i == 0 && cfg.killAt > 0 {
 			spec.onTask = func(self actor.Ref, t task) bool {
 				if tasks.Add(1) != int64(cfg.killAt) {
 					return false
 				}
-				log.add("%s: hangs on request %d", self.String(), t.ID)
+				log.Add("%s: hangs on request %d", self.String(), t.ID)
 				victims <- self // buffered, and sent once
 				return true
 			}
@@ -159,7 +160,7 @@ func workerSpecs(cfg config, queue actor.Ref, log *timeline, victims chan<- acto
 // manager would: a new worker to the queue, which knows nothing of the
 // old one's task. (The runtime restarts actors that fail, not ones that
 // are killed on purpose.)
-func killAndReplace(ctx context.Context, sys *actor.System, ref actor.Ref, spec workerSpec, log *timeline) error {
+func killAndReplace(ctx context.Context, sys *actor.System, ref actor.Ref, spec workerSpec, log *timeline.Timeline) error {
 	sys.Kill(ref)
 	if err := sys.Stop(ctx, ref); err != nil {
 		return fmt.Errorf("paranoidpirate: wait for %v to die: %w", ref, err)
@@ -168,7 +169,7 @@ func killAndReplace(ctx context.Context, sys *actor.System, ref actor.Ref, spec 
 	if err != nil {
 		return fmt.Errorf("paranoidpirate: replace %s: %w", spec.name, err)
 	}
-	log.add("main: killed %v, started %v", ref, fresh)
+	log.Add("main: killed %v, started %v", ref, fresh)
 	return nil
 }
 
