@@ -11,16 +11,13 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"math/rand/v2"
-	"os"
-	"os/signal"
 	"time"
 
 	"github.com/troupe-go/troupe/actor"
+	"github.com/troupe-go/troupe/examples/internal/cli"
 	"github.com/troupe-go/troupe/mailbox"
 )
 
@@ -63,8 +60,7 @@ func (c config) validate() error {
 
 func parseFlags(args []string, stderr io.Writer) (config, error) {
 	cfg := defaultConfig()
-	fs := flag.NewFlagSet("clone", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := cli.NewFlagSet("clone", stderr, &cfg.verbose)
 	fs.IntVar(&cfg.updates, "updates", cfg.updates, "updates the server makes")
 	fs.DurationVar(&cfg.interval, "interval", cfg.interval, "time between updates")
 	fs.IntVar(&cfg.keys, "keys", cfg.keys, "number of distinct keys")
@@ -72,7 +68,6 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.DurationVar(&cfg.delay, "snapshot-delay", cfg.delay, "client latency between subscribing and asking for the snapshot")
 	fs.IntVar(&cfg.hwm, "hwm", cfg.hwm, "client mailbox capacity (updates it can queue while it waits for the snapshot)")
 	fs.Uint64Var(&cfg.seed, "seed", cfg.seed, "random seed for the updates")
-	fs.BoolVar(&cfg.verbose, "v", false, "log runtime events to stderr")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
@@ -80,18 +75,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 }
 
 func main() {
-	cfg, err := parseFlags(os.Args[1:], os.Stderr)
-	if err != nil {
-		os.Exit(2)
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	ctx, cancel := context.WithTimeout(ctx, time.Minute)
-	defer cancel()
-	if err := run(ctx, os.Stdout, cfg); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
+	cli.Main(time.Minute, parseFlags, run)
 }
 
 // run starts the server, lets it make cfg.joinAt updates, starts the
@@ -100,8 +84,8 @@ func run(ctx context.Context, w io.Writer, cfg config) (err error) {
 	if err := cfg.validate(); err != nil {
 		return err
 	}
-	sys := actor.NewSystem(actor.WithLogger(logger(cfg.verbose)))
-	defer func() { err = errors.Join(err, shutdown(sys)) }()
+	sys := actor.NewSystem(actor.WithLogger(cli.Logger(cfg.verbose)))
+	defer func() { err = errors.Join(err, cli.Shutdown(sys, "clone")) }()
 
 	progress, finished := make(chan struct{}), make(chan struct{})
 	srv := &server{state: newState(), rng: rand.New(rand.NewPCG(cfg.seed, 2)), keys: cfg.keys,
@@ -110,7 +94,7 @@ func run(ctx context.Context, w io.Writer, cfg config) (err error) {
 	if err != nil {
 		return fmt.Errorf("clone: spawn server: %w", err)
 	}
-	if err := wait(ctx, progress, "the server's first updates"); err != nil {
+	if err := cli.Wait(ctx, progress, "clone", "the server's first updates"); err != nil {
 		return err
 	}
 	cl := &client{server: server, delay: cfg.delay}
@@ -119,7 +103,7 @@ func run(ctx context.Context, w io.Writer, cfg config) (err error) {
 	if err != nil {
 		return fmt.Errorf("clone: spawn client: %w", err)
 	}
-	if err := wait(ctx, finished, "the server's last update"); err != nil {
+	if err := cli.Wait(ctx, finished, "clone", "the server's last update"); err != nil {
 		return err
 	}
 	// Both requests queue behind every update already delivered.
@@ -167,32 +151,4 @@ func ask[T any](ctx context.Context, sys *actor.System, to actor.Ref, msg any) (
 		return zero, fmt.Errorf("clone: %v answered %T, want %T", to, v, zero)
 	}
 	return t, nil
-}
-
-// wait waits for ch to be closed or ctx to end.
-func wait(ctx context.Context, ch <-chan struct{}, what string) error {
-	select {
-	case <-ch:
-		return nil
-	case <-ctx.Done():
-		return fmt.Errorf("clone: waiting for %s: %w", what, context.Cause(ctx))
-	}
-}
-
-// logger returns a logger to stderr when verbose, else one that discards.
-func logger(verbose bool) *slog.Logger {
-	if !verbose {
-		return slog.New(slog.DiscardHandler)
-	}
-	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
-}
-
-// shutdown stops the system, giving it a few seconds.
-func shutdown(sys *actor.System) error {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := sys.Shutdown(ctx); err != nil {
-		return fmt.Errorf("clone: shutdown: %w", err)
-	}
-	return nil
 }

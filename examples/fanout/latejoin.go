@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 
 	"github.com/troupe-go/troupe/actor"
+	"github.com/troupe-go/troupe/examples/internal/cli"
 )
 
 // runLateJoiner streams ticks to an early subscriber; once it has seen
@@ -29,7 +30,7 @@ func runLateJoiner(ctx context.Context, w io.Writer, sys *actor.System, cfg conf
 	if err != nil {
 		return fmt.Errorf("fanout: spawn ticker: %w", err)
 	}
-	if err := wait(ctx, earlyAt, "the early subscriber"); err != nil {
+	if err := cli.Wait(ctx, earlyAt, "fanout", "the early subscriber"); err != nil {
 		return err
 	}
 	// joinedAt is the last seq published when the late joiner had
@@ -42,7 +43,7 @@ func runLateJoiner(ctx context.Context, w io.Writer, sys *actor.System, cfg conf
 	if err != nil {
 		return err
 	}
-	if err := wait(ctx, lateAt, "the late joiner"); err != nil {
+	if err := cli.Wait(ctx, lateAt, "fanout", "the late joiner"); err != nil {
 		return err
 	}
 	if err := sys.Stop(ctx, pub); err != nil {
@@ -73,14 +74,4 @@ func reportLateJoiner(ctx context.Context, w io.Writer, sys *actor.System, early
 		return fmt.Errorf("%w: late saw %d..%d with %d gaps, joined at %d of %d", errMismatch, tl.First, tl.Last, tl.Gaps, joinedAt, total)
 	}
 	return nil
-}
-
-// wait waits for ch to be closed or ctx to end.
-func wait(ctx context.Context, ch <-chan struct{}, what string) error {
-	select {
-	case <-ch:
-		return nil
-	case <-ctx.Done():
-		return fmt.Errorf("fanout: waiting for %s: %w", what, context.Cause(ctx))
-	}
 }

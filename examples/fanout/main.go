@@ -15,15 +15,12 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
-	"log/slog"
-	"os"
-	"os/signal"
 	"time"
 
 	"github.com/troupe-go/troupe/actor"
+	"github.com/troupe-go/troupe/examples/internal/cli"
 	"github.com/troupe-go/troupe/mailbox"
 )
 
@@ -66,8 +63,7 @@ func (c config) validate() error {
 
 func parseFlags(args []string, stderr io.Writer) (config, error) {
 	cfg := defaultConfig()
-	fs := flag.NewFlagSet("fanout", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := cli.NewFlagSet("fanout", stderr, &cfg.verbose)
 	fs.IntVar(&cfg.messages, "messages", cfg.messages, "messages published to the filtering subscribers")
 	fs.IntVar(&cfg.subscribers, "subscribers", cfg.subscribers, fmt.Sprintf("filtering subscribers (1 to %d)", len(filters)))
 	fs.IntVar(&cfg.perSource, "per-source", cfg.perSource, "messages of each of the two fair-queued publishers")
@@ -76,7 +72,6 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.DurationVar(&cfg.interval, "interval", cfg.interval, "period of the streaming publishers")
 	fs.IntVar(&cfg.hwm, "hwm", cfg.hwm, "subscriber mailbox capacity (high-water mark)")
 	fs.Uint64Var(&cfg.seed, "seed", cfg.seed, "random seed for topics")
-	fs.BoolVar(&cfg.verbose, "v", false, "log runtime events to stderr")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
@@ -84,18 +79,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 }
 
 func main() {
-	cfg, err := parseFlags(os.Args[1:], os.Stderr)
-	if err != nil {
-		os.Exit(2)
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	ctx, cancel := context.WithTimeout(ctx, time.Minute)
-	defer cancel()
-	if err := run(ctx, os.Stdout, cfg); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
+	cli.Main(time.Minute, parseFlags, run)
 }
 
 // run runs the three parts, each on the same system, and reports the
@@ -104,8 +88,8 @@ func run(ctx context.Context, w io.Writer, cfg config) (err error) {
 	if err := cfg.validate(); err != nil {
 		return err
 	}
-	sys := actor.NewSystem(actor.WithLogger(logger(cfg.verbose)))
-	defer func() { err = errors.Join(err, shutdown(sys)) }()
+	sys := actor.NewSystem(actor.WithLogger(cli.Logger(cfg.verbose)))
+	defer func() { err = errors.Join(err, cli.Shutdown(sys, "fanout")) }()
 	dlc, err := spawnDropCounter(ctx, sys)
 	if err != nil {
 		return err
@@ -147,22 +131,4 @@ func askTally(ctx context.Context, sys *actor.System, ref actor.Ref) (tally, err
 		return tally{}, fmt.Errorf("fanout: %v answered %T, want a tally", ref, v)
 	}
 	return t, nil
-}
-
-// logger returns a logger to stderr when verbose, else one that discards.
-func logger(verbose bool) *slog.Logger {
-	if !verbose {
-		return slog.New(slog.DiscardHandler)
-	}
-	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
-}
-
-// shutdown stops the system, giving it a few seconds.
-func shutdown(sys *actor.System) error {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := sys.Shutdown(ctx); err != nil {
-		return fmt.Errorf("fanout: shutdown: %w", err)
-	}
-	return nil
 }

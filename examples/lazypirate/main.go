@@ -16,15 +16,12 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
-	"log/slog"
-	"os"
-	"os/signal"
 	"time"
 
 	"github.com/troupe-go/troupe/actor"
+	"github.com/troupe-go/troupe/examples/internal/cli"
 	"github.com/troupe-go/troupe/examples/internal/timeline"
 	"github.com/troupe-go/troupe/supervisor"
 )
@@ -78,8 +75,7 @@ func (c config) stall() time.Duration { return c.timeout() * 3 / 2 }
 
 func parseFlags(args []string, stderr io.Writer) (config, error) {
 	cfg := defaultConfig()
-	fs := flag.NewFlagSet("lazypirate", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := cli.NewFlagSet("lazypirate", stderr, &cfg.verbose)
 	plan := ""
 	fs.IntVar(&cfg.requests, "requests", cfg.requests, "requests the client makes")
 	fs.IntVar(&cfg.retries, "retries", cfg.retries, "attempts per request before giving up (REQUEST_RETRIES)")
@@ -90,7 +86,6 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.IntVar(&cfg.stallOdds, "stall-odds", cfg.stallOdds, "one request in n stalls the server (0: never)")
 	fs.Uint64Var(&cfg.seed, "seed", cfg.seed, "random seed for the server's misbehaviour")
 	fs.StringVar(&plan, "plan", plan, "the server's actions, e.g. ok,stall,crash (replaces the random ones)")
-	fs.BoolVar(&cfg.verbose, "v", false, "log runtime events to stderr")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
@@ -102,18 +97,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 }
 
 func main() {
-	cfg, err := parseFlags(os.Args[1:], os.Stderr)
-	if err != nil {
-		os.Exit(2)
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	ctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
-	defer cancel()
-	if err := run(ctx, os.Stdout, cfg); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
+	cli.Main(10*time.Minute, parseFlags, run)
 }
 
 // serverName is where the server is registered: root supervisor "lp",
@@ -126,8 +110,8 @@ func run(ctx context.Context, w io.Writer, cfg config) (err error) {
 	if err := cfg.validate(); err != nil {
 		return err
 	}
-	sys := actor.NewSystem(actor.WithLogger(logger(cfg.verbose)))
-	defer func() { err = errors.Join(err, shutdown(sys)) }()
+	sys := actor.NewSystem(actor.WithLogger(cli.Logger(cfg.verbose)))
+	defer func() { err = errors.Join(err, cli.Shutdown(sys, "lazypirate")) }()
 
 	log := timeline.New(1024)
 	defer sys.SubscribeFunc(supervisor.TopicChildExit, func(pub actor.Publication) {
@@ -195,22 +179,4 @@ func report(w io.Writer, cfg config, r clientResult, d *decider, alive bool, dl 
 	} else {
 		fmt.Fprintf(w, "server %s is gone for good\n", serverName)
 	}
-}
-
-// logger returns a logger to stderr when verbose, else one that discards.
-func logger(verbose bool) *slog.Logger {
-	if !verbose {
-		return slog.New(slog.DiscardHandler)
-	}
-	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
-}
-
-// shutdown stops the system, giving it a few seconds.
-func shutdown(sys *actor.System) error {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := sys.Shutdown(ctx); err != nil {
-		return fmt.Errorf("lazypirate: shutdown: %w", err)
-	}
-	return nil
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -10,6 +9,7 @@ import (
 	"time"
 
 	"github.com/troupe-go/troupe/actor"
+	"github.com/troupe-go/troupe/examples/internal/cli"
 	"github.com/troupe-go/troupe/examples/internal/timeline"
 )
 
@@ -108,22 +108,10 @@ func server(d *decider, stall time.Duration, log *timeline.Timeline) actor.Behav
 			panic(fmt.Sprintf("simulated crash on request %d", req.Seq))
 		case actStall:
 			log.Add("server: overloaded, stalling %v on request %d", stall, req.Seq)
-			if err := simulateWork(p.Context(), stall); err != nil {
+			if err := cli.SimulateWork(p.Context(), stall); err != nil {
 				return nil
 			}
 		}
 		return p.Reply(response(req))
 	})
-}
-
-// simulateWork stands for d of busy work; it gives up if ctx ends first.
-func simulateWork(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return context.Cause(ctx)
-	}
 }

@@ -11,17 +11,14 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
-	"log/slog"
-	"os"
-	"os/signal"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/troupe-go/troupe/actor"
+	"github.com/troupe-go/troupe/examples/internal/cli"
 	"github.com/troupe-go/troupe/mailbox"
 )
 
@@ -76,15 +73,13 @@ func parseSpeeds(s string) ([]int, error) {
 
 func parseFlags(args []string, stderr io.Writer) (config, error) {
 	cfg := defaultConfig()
-	fs := flag.NewFlagSet("loadbalancer", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := cli.NewFlagSet("loadbalancer", stderr, &cfg.verbose)
 	speeds := "1,2,4"
 	fs.IntVar(&cfg.clients, "clients", cfg.clients, "client actors, each with one request outstanding")
 	fs.IntVar(&cfg.requests, "requests", cfg.requests, "requests per client")
 	fs.StringVar(&speeds, "speeds", speeds, "one worker per entry; a worker with speed k takes k × cost per job")
 	fs.DurationVar(&cfg.cost, "cost", cfg.cost, "job cost for a speed-1 worker")
 	fs.IntVar(&cfg.hwm, "hwm", cfg.hwm, "frontend mailbox capacity (high-water mark)")
-	fs.BoolVar(&cfg.verbose, "v", false, "log runtime events to stderr")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
@@ -96,18 +91,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 }
 
 func main() {
-	cfg, err := parseFlags(os.Args[1:], os.Stderr)
-	if err != nil {
-		os.Exit(2)
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	ctx, cancel := context.WithTimeout(ctx, time.Minute)
-	defer cancel()
-	if err := run(ctx, os.Stdout, cfg); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
+	cli.Main(time.Minute, parseFlags, run)
 }
 
 // run starts the broker, its frontend, the workers and the clients, waits
@@ -116,8 +100,8 @@ func run(ctx context.Context, w io.Writer, cfg config) (err error) {
 	if err := cfg.validate(); err != nil {
 		return err
 	}
-	sys := actor.NewSystem(actor.WithLogger(logger(cfg.verbose)))
-	defer func() { err = errors.Join(err, shutdown(sys)) }()
+	sys := actor.NewSystem(actor.WithLogger(cli.Logger(cfg.verbose)))
+	defer func() { err = errors.Join(err, cli.Shutdown(sys, "loadbalancer")) }()
 
 	jobs := make(chan job) // frontend → broker; unbuffered: a handoff, not a queue
 	broker, err := sys.Spawn(ctx, brokerBehavior(jobs), actor.WithName("broker"))
@@ -171,22 +155,4 @@ func runClients(ctx context.Context, sys *actor.System, cfg config, front actor.
 		}
 	}
 	return tallies, nil
-}
-
-// logger returns a logger to stderr when verbose, else one that discards.
-func logger(verbose bool) *slog.Logger {
-	if !verbose {
-		return slog.New(slog.DiscardHandler)
-	}
-	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
-}
-
-// shutdown stops the system, giving it a few seconds.
-func shutdown(sys *actor.System) error {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := sys.Shutdown(ctx); err != nil {
-		return fmt.Errorf("loadbalancer: shutdown: %w", err)
-	}
-	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/troupe-go/troupe/actor"
+	"github.com/troupe-go/troupe/examples/internal/cli"
 )
 
 // worker announces itself to the broker, then does each job it is given in
@@ -16,7 +17,7 @@ func worker(name string, broker actor.Ref, cost time.Duration) actor.Behavior {
 		case actor.Started:
 			return p.Send(broker, ready{Name: name})
 		case assign:
-			if err := simulateWork(p.Context(), cost); err != nil {
+			if err := cli.SimulateWork(p.Context(), cost); err != nil {
 				return nil // stopping
 			}
 			return p.Send(broker, reply{Client: m.Client, Answer: answer{ID: m.Req.ID, Worker: name}})
@@ -26,18 +27,6 @@ func worker(name string, broker actor.Ref, cost time.Duration) actor.Behavior {
 			return fmt.Errorf("loadbalancer: %s: unexpected message %T", name, m)
 		}
 	})
-}
-
-// simulateWork stands for d of real work; it gives up if ctx ends first.
-func simulateWork(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return context.Cause(ctx)
-	}
 }
 
 // A clientTally is what a client got.

@@ -11,16 +11,13 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
-	"log/slog"
-	"os"
-	"os/signal"
 	"sync/atomic"
 	"time"
 
 	"github.com/troupe-go/troupe/actor"
+	"github.com/troupe-go/troupe/examples/internal/cli"
 	"github.com/troupe-go/troupe/examples/internal/timeline"
 )
 
@@ -63,8 +60,7 @@ func (c config) validate() error {
 
 func parseFlags(args []string, stderr io.Writer) (config, error) {
 	cfg := defaultConfig()
-	fs := flag.NewFlagSet("paranoidpirate", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := cli.NewFlagSet("paranoidpirate", stderr, &cfg.verbose)
 	fs.IntVar(&cfg.clients, "clients", cfg.clients, "client actors, one request outstanding each")
 	fs.IntVar(&cfg.requests, "requests", cfg.requests, "requests per client")
 	fs.IntVar(&cfg.workers, "workers", cfg.workers, "worker actors")
@@ -72,7 +68,6 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.DurationVar(&cfg.interval, "interval", cfg.interval, "heartbeat interval (the guide's is 1s)")
 	fs.IntVar(&cfg.liveness, "liveness", cfg.liveness, "heartbeats missed before a peer is declared dead")
 	fs.IntVar(&cfg.killAt, "kill-at", cfg.killAt, "worker-1 hangs on this task and is killed (0: never)")
-	fs.BoolVar(&cfg.verbose, "v", false, "log runtime events to stderr")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
@@ -80,18 +75,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 }
 
 func main() {
-	cfg, err := parseFlags(os.Args[1:], os.Stderr)
-	if err != nil {
-		os.Exit(2)
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	ctx, cancel := context.WithTimeout(ctx, time.Minute)
-	defer cancel()
-	if err := run(ctx, os.Stdout, cfg); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
+	cli.Main(time.Minute, parseFlags, run)
 }
 
 // run starts the queue, the workers and the clients; kills worker-1 when
@@ -100,8 +84,8 @@ func run(ctx context.Context, w io.Writer, cfg config) (err error) {
 	if err := cfg.validate(); err != nil {
 		return err
 	}
-	sys := actor.NewSystem(actor.WithLogger(logger(cfg.verbose)))
-	defer func() { err = errors.Join(err, shutdown(sys)) }()
+	sys := actor.NewSystem(actor.WithLogger(cli.Logger(cfg.verbose)))
+	defer func() { err = errors.Join(err, cli.Shutdown(sys, "paranoidpirate")) }()
 
 	log := timeline.New(1024)
 	queue, err := sys.Spawn(ctx, queueBehavior(cfg.interval, cfg.liveness, log.Add), actor.WithName("queue"))
@@ -199,22 +183,4 @@ func runClients(ctx context.Context, sys *actor.System, cfg config, queue actor.
 		}
 	}
 	return tallies, nil
-}
-
-// logger returns a logger to stderr when verbose, else one that discards.
-func logger(verbose bool) *slog.Logger {
-	if !verbose {
-		return slog.New(slog.DiscardHandler)
-	}
-	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
-}
-
-// shutdown stops the system, giving it a few seconds.
-func shutdown(sys *actor.System) error {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := sys.Shutdown(ctx); err != nil {
-		return fmt.Errorf("paranoidpirate: shutdown: %w", err)
-	}
-	return nil
 }

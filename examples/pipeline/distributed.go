@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/troupe-go/troupe/actor"
+	"github.com/troupe-go/troupe/examples/internal/cli"
 	"github.com/troupe-go/troupe/mailbox"
 	tnet "github.com/troupe-go/troupe/net"
 )
@@ -77,8 +78,8 @@ func workerProcess(args []string, stdin io.Reader, stderr io.Writer) int {
 // serveWorker runs the worker node until ctx ends.
 func serveWorker(ctx context.Context, parent string, index int, form string, hwm int, verbose bool) (err error) {
 	registerTypes()
-	sys := actor.NewSystem(actor.WithLogger(logger(verbose)))
-	defer func() { err = errors.Join(err, shutdown(sys)) }()
+	sys := actor.NewSystem(actor.WithLogger(cli.Logger(verbose)))
+	defer func() { err = errors.Join(err, cli.Shutdown(sys, "pipeline")) }()
 	node, err := tnet.Listen(ctx, sys, "tcp://127.0.0.1:0")
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)

@@ -14,15 +14,13 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
-	"os/signal"
 	"time"
 
 	"github.com/troupe-go/troupe/actor"
+	"github.com/troupe-go/troupe/examples/internal/cli"
 	"github.com/troupe-go/troupe/mailbox"
 	tnet "github.com/troupe-go/troupe/net"
 )
@@ -69,8 +67,7 @@ func (c config) validate() error {
 
 func parseFlags(args []string, stderr io.Writer) (config, error) {
 	cfg := defaultConfig()
-	fs := flag.NewFlagSet("pipeline", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := cli.NewFlagSet("pipeline", stderr, &cfg.verbose)
 	fs.IntVar(&cfg.tasks, "tasks", cfg.tasks, "number of tasks in the batch")
 	fs.IntVar(&cfg.workers, "workers", cfg.workers, "number of worker actors")
 	fs.DurationVar(&cfg.min, "min", cfg.min, "shortest task")
@@ -80,7 +77,6 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&cfg.form, "form", cfg.form, "worker form: loop, handler or mixed")
 	fs.IntVar(&cfg.hwm, "hwm", cfg.hwm, "worker mailbox capacity (high-water mark)")
 	fs.BoolVar(&cfg.distributed, "distributed", false, "run each worker in an OS process of its own, over tcp")
-	fs.BoolVar(&cfg.verbose, "v", false, "log runtime events to stderr")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
@@ -91,18 +87,7 @@ func main() {
 	if isWorkerProcess(os.Args[1:]) {
 		os.Exit(workerProcess(os.Args[1:], os.Stdin, os.Stderr))
 	}
-	cfg, err := parseFlags(os.Args[1:], os.Stderr)
-	if err != nil {
-		os.Exit(2)
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	ctx, cancel := context.WithTimeout(ctx, time.Minute)
-	defer cancel()
-	if err := run(ctx, os.Stdout, cfg); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
+	cli.Main(time.Minute, parseFlags, run)
 }
 
 // run runs one batch through the pipeline and prints the sink's report.
@@ -110,8 +95,8 @@ func run(ctx context.Context, w io.Writer, cfg config) (err error) {
 	if err := cfg.validate(); err != nil {
 		return err
 	}
-	sys := actor.NewSystem(actor.WithLogger(logger(cfg.verbose)))
-	defer func() { err = errors.Join(err, shutdown(sys)) }()
+	sys := actor.NewSystem(actor.WithLogger(cli.Logger(cfg.verbose)))
+	defer func() { err = errors.Join(err, cli.Shutdown(sys, "pipeline")) }()
 
 	var node *tnet.Node
 	if cfg.distributed {
@@ -191,22 +176,4 @@ func formOf(form string, i int) string {
 		return [...]string{"loop", "handler"}[i%2]
 	}
 	return form
-}
-
-// logger returns a logger to stderr when verbose, else one that discards.
-func logger(verbose bool) *slog.Logger {
-	if !verbose {
-		return slog.New(slog.DiscardHandler)
-	}
-	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
-}
-
-// shutdown stops the system, giving it a few seconds.
-func shutdown(sys *actor.System) error {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := sys.Shutdown(ctx); err != nil {
-		return fmt.Errorf("pipeline: shutdown: %w", err)
-	}
-	return nil
 }

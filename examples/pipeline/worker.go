@@ -1,11 +1,11 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"time"
 
 	"github.com/troupe-go/troupe/actor"
+	"github.com/troupe-go/troupe/examples/internal/cli"
 )
 
 // loopWorker is a worker in loop form: one goroutine for its whole life,
@@ -46,7 +46,7 @@ func handleTask(p *actor.Process, sink actor.Ref, msg any) error {
 		return fmt.Errorf("pipeline: %s: unexpected message %T", name, msg)
 	}
 	start := time.Now()
-	if err := simulateWork(p.Context(), t.Cost); err != nil {
+	if err := cli.SimulateWork(p.Context(), t.Cost); err != nil {
 		return nil // stopping: the task is abandoned with the run
 	}
 	r := result{TaskID: t.ID, Worker: name, Cost: t.Cost, Took: time.Since(start)}
@@ -54,18 +54,6 @@ func handleTask(p *actor.Process, sink actor.Ref, msg any) error {
 		return fmt.Errorf("pipeline: %s: send result of task %d: %w", name, t.ID, err)
 	}
 	return nil
-}
-
-// simulateWork stands for d of real work; it gives up if ctx ends first.
-func simulateWork(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return context.Cause(ctx)
-	}
 }
 
 // ventilator sends the batch announcement to the sink, then the tasks to

@@ -11,15 +11,13 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
-	"os/signal"
 	"time"
 
 	"github.com/troupe-go/troupe/actor"
+	"github.com/troupe-go/troupe/examples/internal/cli"
 	tnet "github.com/troupe-go/troupe/net"
 )
 
@@ -54,14 +52,12 @@ func (c config) validate() error {
 
 func parseFlags(args []string, stderr io.Writer) (config, error) {
 	cfg := defaultConfig()
-	fs := flag.NewFlagSet("reqrep", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := cli.NewFlagSet("reqrep", stderr, &cfg.verbose)
 	fs.IntVar(&cfg.clients, "clients", cfg.clients, "client actors")
 	fs.IntVar(&cfg.requests, "requests", cfg.requests, "requests per client, one after the other")
 	fs.IntVar(&cfg.slowEvery, "slow-every", cfg.slowEvery, "every n-th request is answered after twice the timeout (0: none)")
 	fs.DurationVar(&cfg.timeout, "timeout", cfg.timeout, "deadline of each request")
 	fs.BoolVar(&cfg.remote, "remote", false, "run the server in an OS process of its own, over tcp")
-	fs.BoolVar(&cfg.verbose, "v", false, "log runtime events to stderr")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
@@ -72,18 +68,7 @@ func main() {
 	if isServerProcess(os.Args[1:]) {
 		os.Exit(serverProcess(os.Args[1:], os.Stdin, os.Stderr))
 	}
-	cfg, err := parseFlags(os.Args[1:], os.Stderr)
-	if err != nil {
-		os.Exit(2)
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	ctx, cancel := context.WithTimeout(ctx, time.Minute)
-	defer cancel()
-	if err := run(ctx, os.Stdout, cfg); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
+	cli.Main(time.Minute, parseFlags, run)
 }
 
 // run starts the server and the clients, waits for the clients' tallies
@@ -92,8 +77,8 @@ func run(ctx context.Context, w io.Writer, cfg config) (err error) {
 	if err := cfg.validate(); err != nil {
 		return err
 	}
-	sys := actor.NewSystem(actor.WithLogger(logger(cfg.verbose)))
-	defer func() { err = errors.Join(err, shutdown(sys)) }()
+	sys := actor.NewSystem(actor.WithLogger(cli.Logger(cfg.verbose)))
+	defer func() { err = errors.Join(err, cli.Shutdown(sys, "reqrep")) }()
 
 	server, stopServer, err := startServer(ctx, sys, cfg)
 	// The server process, if any, stops before the system shuts down.
@@ -174,24 +159,6 @@ func afterStop(ctx context.Context, w io.Writer, sys *actor.System, server actor
 			return fmt.Errorf("reqrep: request to the stopped server %v: got %v, want ErrNotFound", to, err)
 		}
 		fmt.Fprintf(w, "after stop, request to %v failed in %v: %v\n", to, time.Since(start).Round(time.Microsecond), err)
-	}
-	return nil
-}
-
-// logger returns a logger to stderr when verbose, else one that discards.
-func logger(verbose bool) *slog.Logger {
-	if !verbose {
-		return slog.New(slog.DiscardHandler)
-	}
-	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
-}
-
-// shutdown stops the system, giving it a few seconds.
-func shutdown(sys *actor.System) error {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := sys.Shutdown(ctx); err != nil {
-		return fmt.Errorf("reqrep: shutdown: %w", err)
 	}
 	return nil
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/troupe-go/troupe/actor"
+	"github.com/troupe-go/troupe/examples/internal/cli"
 	tnet "github.com/troupe-go/troupe/net"
 )
 
@@ -71,8 +72,8 @@ func serverProcess(args []string, stdin io.Reader, stderr io.Writer) int {
 // serveRemote runs the server node until ctx ends.
 func serveRemote(ctx context.Context, parent string, slow time.Duration, verbose bool) (err error) {
 	registerTypes()
-	sys := actor.NewSystem(actor.WithLogger(logger(verbose)))
-	defer func() { err = errors.Join(err, shutdown(sys)) }()
+	sys := actor.NewSystem(actor.WithLogger(cli.Logger(verbose)))
+	defer func() { err = errors.Join(err, cli.Shutdown(sys, "reqrep")) }()
 	if _, err := tnet.Listen(ctx, sys, "tcp://127.0.0.1:0"); err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}

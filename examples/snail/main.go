@@ -20,15 +20,12 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
-	"log/slog"
-	"os"
-	"os/signal"
 	"time"
 
 	"github.com/troupe-go/troupe/actor"
+	"github.com/troupe-go/troupe/examples/internal/cli"
 )
 
 // config is what the flags set.
@@ -70,8 +67,7 @@ func (c config) validate() error {
 
 func parseFlags(args []string, stderr io.Writer) (config, error) {
 	cfg := defaultConfig()
-	fs := flag.NewFlagSet("snail", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := cli.NewFlagSet("snail", stderr, &cfg.verbose)
 	fs.IntVar(&cfg.ticks, "ticks", cfg.ticks, "ticks the publisher publishes")
 	fs.DurationVar(&cfg.interval, "interval", cfg.interval, "time between ticks")
 	fs.DurationVar(&cfg.slowCost, "slow-cost", cfg.slowCost, "the slow consumer takes between half this and this per tick")
@@ -81,7 +77,6 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.IntVar(&cfg.burst, "burst", cfg.burst, "messages sent to each paused consumer")
 	fs.DurationVar(&cfg.blockWait, "block-wait", cfg.blockWait, "deadline of each send under the block policy")
 	fs.Uint64Var(&cfg.seed, "seed", cfg.seed, "random seed for the slow consumer's costs")
-	fs.BoolVar(&cfg.verbose, "v", false, "log runtime events to stderr")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
@@ -89,18 +84,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 }
 
 func main() {
-	cfg, err := parseFlags(os.Args[1:], os.Stderr)
-	if err != nil {
-		os.Exit(2)
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	ctx, cancel := context.WithTimeout(ctx, time.Minute)
-	defer cancel()
-	if err := run(ctx, os.Stdout, cfg); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
+	cli.Main(time.Minute, parseFlags, run)
 }
 
 // run runs the suicidal snail, then the policy tour.
@@ -108,29 +92,11 @@ func run(ctx context.Context, w io.Writer, cfg config) (err error) {
 	if err := cfg.validate(); err != nil {
 		return err
 	}
-	sys := actor.NewSystem(actor.WithLogger(logger(cfg.verbose)))
-	defer func() { err = errors.Join(err, shutdown(sys)) }()
+	sys := actor.NewSystem(actor.WithLogger(cli.Logger(cfg.verbose)))
+	defer func() { err = errors.Join(err, cli.Shutdown(sys, "snail")) }()
 	if err := runSnail(ctx, w, sys, cfg); err != nil {
 		return err
 	}
 	_, err = runPolicies(ctx, w, sys, cfg)
 	return err
-}
-
-// logger returns a logger to stderr when verbose, else one that discards.
-func logger(verbose bool) *slog.Logger {
-	if !verbose {
-		return slog.New(slog.DiscardHandler)
-	}
-	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
-}
-
-// shutdown stops the system, giving it a few seconds.
-func shutdown(sys *actor.System) error {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := sys.Shutdown(ctx); err != nil {
-		return fmt.Errorf("snail: shutdown: %w", err)
-	}
-	return nil
 }
