@@ -2,14 +2,13 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"io"
 	"regexp"
-	"strconv"
 	"testing"
 	"time"
 
+	"github.com/troupe-go/troupe/examples/internal/runtest"
 	"go.uber.org/goleak"
 )
 
@@ -28,56 +27,29 @@ func testConfig() config {
 	return cfg
 }
 
-func match(t *testing.T, re *regexp.Regexp, out string) []string {
-	t.Helper()
-	m := re.FindStringSubmatch(out)
-	if m == nil {
-		t.Fatalf("no match for %v in:\n%s", re, out)
-	}
-	return m[1:]
-}
-
-func atoi(t *testing.T, s string) int {
-	t.Helper()
-	n, err := strconv.Atoi(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return n
-}
-
-func runOut(t *testing.T, cfg config) (string, error) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
-	defer cancel()
-	var out bytes.Buffer
-	err := run(ctx, &out, cfg)
-	return out.String(), err
-}
-
 // The late client ends with the server's state: the same hash, seq and
 // key count, having applied exactly the updates after its snapshot.
 func TestRunStatesMatch(t *testing.T) {
 	cfg := testConfig()
-	out, err := runOut(t, cfg)
+	out, err := runtest.Output(t, run, cfg)
 	if err != nil {
 		t.Fatalf("run: %v\n%s", err, out)
 	}
 	checkMatch(t, cfg, out)
-	if c := match(t, countLine, out); c[3] != "0" {
+	if c := runtest.Match(t, countLine, out); c[3] != "0" {
 		t.Errorf("%s updates dropped with a mailbox of %d", c[3], cfg.hwm)
 	}
 }
 
 func checkMatch(t *testing.T, cfg config, out string) {
 	t.Helper()
-	sh, ch := match(t, serverHash, out), match(t, clientHash, out)
-	if sh[0] != ch[0] || sh[1] != ch[1] || sh[2] != ch[2] || atoi(t, sh[1]) != cfg.updates {
+	sh, ch := runtest.Match(t, serverHash, out), runtest.Match(t, clientHash, out)
+	if sh[0] != ch[0] || sh[1] != ch[1] || sh[2] != ch[2] || runtest.Atoi(t, sh[1]) != cfg.updates {
 		t.Errorf("server %v, client %v; want equal, at seq %d", sh, ch, cfg.updates)
 	}
-	snapSeq := atoi(t, match(t, snapLine, out)[0])
-	c := match(t, countLine, out)
-	if snapSeq < cfg.joinAt || atoi(t, c[1]) != cfg.updates-snapSeq || c[2] != "0" {
+	snapSeq := runtest.Atoi(t, runtest.Match(t, snapLine, out)[0])
+	c := runtest.Match(t, countLine, out)
+	if snapSeq < cfg.joinAt || runtest.Atoi(t, c[1]) != cfg.updates-snapSeq || c[2] != "0" {
 		t.Errorf("snapshot at %d, applied %s, ignored %s; want snapshot >= %d, applied %d, none ignored",
 			snapSeq, c[1], c[2], cfg.joinAt, cfg.updates-snapSeq)
 	}
@@ -91,7 +63,7 @@ func checkMatch(t *testing.T, cfg config, out string) {
 func TestRunSmallMailboxNeverDivergesSilently(t *testing.T) {
 	cfg := testConfig()
 	cfg.hwm = 4
-	out, err := runOut(t, cfg)
+	out, err := runtest.Output(t, run, cfg)
 	switch {
 	case err == nil:
 		checkMatch(t, cfg, out)
@@ -99,7 +71,7 @@ func TestRunSmallMailboxNeverDivergesSilently(t *testing.T) {
 		if !regexp.MustCompile(`(?m)^client stopped applying updates: clone: gap`).MatchString(out) {
 			t.Errorf("gap not reported:\n%s", out)
 		}
-		if c := match(t, countLine, out); c[3] == "0" {
+		if c := runtest.Match(t, countLine, out); c[3] == "0" {
 			t.Errorf("a gap without drops:\n%s", out)
 		}
 	default:
@@ -158,12 +130,8 @@ func TestFlags(t *testing.T) {
 	if cfg.updates != 20 || cfg.joinAt != 5 || cfg.delay != 0 {
 		t.Errorf("parsed %+v", cfg)
 	}
-	for _, args := range [][]string{
+	runtest.Refused(t, parseFlags, errConfig, [][]string{
 		{"-updates", "0"}, {"-join-at", "0"}, {"-join-at", "300"}, {"-interval", "0s"},
 		{"-snapshot-delay", "-1s"}, {"-hwm", "0"}, {"-keys", "0"},
-	} {
-		if _, err := parseFlags(args, io.Discard); !errors.Is(err, errConfig) {
-			t.Errorf("%v: err = %v, want errConfig", args, err)
-		}
-	}
+	})
 }

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"errors"
 	"io"
 	"regexp"
@@ -10,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/troupe-go/troupe/examples/internal/runtest"
 	"go.uber.org/goleak"
 )
 
@@ -30,37 +29,9 @@ var (
 	totalLine  = regexp.MustCompile(`(?m)^late joiner: the ticker published (\d+) messages`)
 )
 
-func ints(t *testing.T, re *regexp.Regexp, out string) []int {
-	t.Helper()
-	m := re.FindStringSubmatch(out)
-	if m == nil {
-		t.Fatalf("no match for %v in:\n%s", re, out)
-	}
-	var n []int
-	for _, s := range m[1:] {
-		v, err := strconv.Atoi(s)
-		if err != nil {
-			t.Fatal(err)
-		}
-		n = append(n, v)
-	}
-	return n
-}
-
-func runOK(t *testing.T, cfg config) string {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
-	defer cancel()
-	var out bytes.Buffer
-	if err := run(ctx, &out, cfg); err != nil {
-		t.Fatalf("run: %v\noutput:\n%s", err, out.String())
-	}
-	return out.String()
-}
-
 func TestRun(t *testing.T) {
 	cfg := testConfig()
-	out := runOK(t, cfg)
+	out := runtest.OK(t, run, cfg)
 
 	// Each filter gets exactly its topics; the disjoint filters add up to
 	// the catch-all one.
@@ -85,18 +56,18 @@ func TestRun(t *testing.T) {
 	}
 
 	// Both fair-queued streams arrive whole and in order.
-	f := ints(t, fairLine, out)
+	f := runtest.Ints(t, fairLine, out)
 	if f[0] != cfg.perSource || f[1] != cfg.perSource || f[2] != 2*cfg.perSource || f[3] != 0 {
 		t.Errorf("fair queuing: A=%d B=%d total=%d out-of-order=%d, want %d each in order", f[0], f[1], f[2], f[3], cfg.perSource)
 	}
 
 	// The late joiner missed the start and saw everything after it joined.
-	total := ints(t, totalLine, out)[0]
-	e := ints(t, earlyLine, out)
+	total := runtest.Ints(t, totalLine, out)[0]
+	e := runtest.Ints(t, earlyLine, out)
 	if e[0] != 1 || e[1] != total || e[2] != total || e[3] != 0 {
 		t.Errorf("early saw %d..%d (%d, gaps %d), want 1..%d", e[0], e[1], e[2], e[3], total)
 	}
-	l := ints(t, lateLine, out)
+	l := runtest.Ints(t, lateLine, out)
 	joined, first, last, count, gaps, missed := l[0], l[1], l[2], l[3], l[4], l[5]
 	// joined may lag one behind what the early subscriber saw: the ticker
 	// stores its count after Publish returns. The late joiner cannot see
@@ -120,16 +91,13 @@ func TestRunSmallHWMLoses(t *testing.T) {
 	cfg := testConfig()
 	cfg.hwm = 1
 	cfg.messages = 2000
-	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
-	defer cancel()
-	var out bytes.Buffer
-	err := run(ctx, &out, cfg)
+	out, err := runtest.Output(t, run, cfg)
 	if !errors.Is(err, errMismatch) {
-		t.Fatalf("run with hwm 1: err = %v, want errMismatch\n%s", err, out.String())
+		t.Fatalf("run with hwm 1: err = %v, want errMismatch\n%s", err, out)
 	}
-	lines := filterLine.FindAllStringSubmatch(out.String(), -1)
+	lines := filterLine.FindAllStringSubmatch(out, -1)
 	if len(lines) != len(filters) {
-		t.Fatalf("want %d filter lines:\n%s", len(filters), out.String())
+		t.Fatalf("want %d filter lines:\n%s", len(filters), out)
 	}
 	dropped := 0
 	for _, m := range lines {
@@ -142,7 +110,7 @@ func TestRunSmallHWMLoses(t *testing.T) {
 		dropped += lost
 	}
 	if dropped == 0 {
-		t.Errorf("a 1-message HWM dropped nothing:\n%s", out.String())
+		t.Errorf("a 1-message HWM dropped nothing:\n%s", out)
 	}
 }
 
@@ -154,12 +122,8 @@ func TestFlags(t *testing.T) {
 	if cfg.messages != 9 || cfg.subscribers != 2 || cfg.interval != time.Millisecond {
 		t.Errorf("parsed %+v", cfg)
 	}
-	for _, args := range [][]string{
+	runtest.Refused(t, parseFlags, errConfig, [][]string{
 		{"-messages", "0"}, {"-subscribers", "7"}, {"-subscribers", "0"}, {"-join-at", "0"},
 		{"-interval", "0s"}, {"-hwm", "0"}, {"-per-source", "-1"},
-	} {
-		if _, err := parseFlags(args, io.Discard); !errors.Is(err, errConfig) {
-			t.Errorf("%v: err = %v, want errConfig", args, err)
-		}
-	}
+	})
 }

@@ -1,9 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"context"
-	"errors"
 	"io"
 	"regexp"
 	"slices"
@@ -11,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/troupe-go/troupe/examples/internal/runtest"
 	"go.uber.org/goleak"
 )
 
@@ -34,13 +32,7 @@ type outcome struct {
 
 func runOutcome(t *testing.T, cfg config) (outcome, string) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
-	defer cancel()
-	var buf bytes.Buffer
-	if err := run(ctx, &buf, cfg); err != nil {
-		t.Fatalf("run: %v\n%s", err, buf.String())
-	}
-	out := buf.String()
+	out := runtest.OK(t, run, cfg)
 	c, s, g := clientLine.FindStringSubmatch(out), serverLine.FindStringSubmatch(out), goneLine.FindStringSubmatch(out)
 	if c == nil || s == nil || g == nil {
 		t.Fatalf("missing summary lines:\n%s", out)
@@ -130,12 +122,8 @@ func TestFlags(t *testing.T) {
 	if cfg.timeout() != 25*time.Millisecond || cfg.period() != 600*time.Millisecond {
 		t.Errorf("scaled timeout %v, period %v", cfg.timeout(), cfg.period())
 	}
-	for _, args := range [][]string{
+	runtest.Refused(t, parseFlags, errConfig, [][]string{
 		{"-scale", "0"}, {"-scale", "11"}, {"-retries", "0"}, {"-requests", "0"},
 		{"-plan", "ok,explode"}, {"-intensity", "-1"}, {"-crash-odds", "-2"},
-	} {
-		if _, err := parseFlags(args, io.Discard); !errors.Is(err, errConfig) {
-			t.Errorf("%v: err = %v, want errConfig", args, err)
-		}
-	}
+	})
 }

@@ -1,9 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"context"
-	"errors"
 	"io"
 	"regexp"
 	"slices"
@@ -11,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/troupe-go/troupe/examples/internal/runtest"
 	"go.uber.org/goleak"
 )
 
@@ -22,38 +20,18 @@ var (
 	frontLine  = regexp.MustCompile(`(?m)requests waiting in the frontend: max (\d+) \(HWM (\d+)\)$`)
 )
 
-func atoi(t *testing.T, s string) int {
-	t.Helper()
-	n, err := strconv.Atoi(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return n
-}
-
-func runOK(t *testing.T, cfg config) string {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
-	defer cancel()
-	var out bytes.Buffer
-	if err := run(ctx, &out, cfg); err != nil {
-		t.Fatalf("run: %v\noutput:\n%s", err, out.String())
-	}
-	return out.String()
-}
-
 // The fast worker does more than the slow one, every request is answered
 // once, and the broker never gives a job to a busy worker.
 func TestRunFastWorkerDoesMore(t *testing.T) {
 	cfg := config{clients: 6, requests: 10, speeds: []int{1, 4, 1}, cost: 2 * time.Millisecond, hwm: 16}
-	out := runOK(t, cfg)
+	out := runtest.OK(t, run, cfg)
 	lines := workerLine.FindAllStringSubmatch(out, -1)
 	if len(lines) != len(cfg.speeds) {
 		t.Fatalf("want %d worker lines:\n%s", len(cfg.speeds), out)
 	}
 	jobs, sum := []int{}, 0
 	for _, l := range lines {
-		jobs = append(jobs, atoi(t, l[2]))
+		jobs = append(jobs, runtest.Atoi(t, l[2]))
 		sum += jobs[len(jobs)-1]
 	}
 	total := cfg.clients * cfg.requests
@@ -70,7 +48,7 @@ func TestRunFastWorkerDoesMore(t *testing.T) {
 	want := []int{total, total, 0, total, 0, 0}
 	var got []int
 	for _, s := range m[1:] {
-		got = append(got, atoi(t, s))
+		got = append(got, runtest.Atoi(t, s))
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("answered, of, wrong, forwarded, overbooked, stray = %v, want %v", got, want)
@@ -81,12 +59,12 @@ func TestRunFastWorkerDoesMore(t *testing.T) {
 // nothing is lost; the queue never grows past the HWM.
 func TestRunSmallFrontend(t *testing.T) {
 	cfg := config{clients: 8, requests: 5, speeds: []int{1, 2}, cost: time.Millisecond, hwm: 2}
-	out := runOK(t, cfg)
+	out := runtest.OK(t, run, cfg)
 	m := frontLine.FindStringSubmatch(out)
 	if m == nil {
 		t.Fatalf("no frontend line:\n%s", out)
 	}
-	if max, hwm := atoi(t, m[1]), atoi(t, m[2]); hwm != 2 || max > hwm {
+	if max, hwm := runtest.Atoi(t, m[1]), runtest.Atoi(t, m[2]); hwm != 2 || max > hwm {
 		t.Errorf("frontend max depth %d, HWM %d", max, hwm)
 	}
 	if tl := totalLine.FindStringSubmatch(out); tl == nil || tl[1] != strconv.Itoa(cfg.clients*cfg.requests) {
@@ -102,11 +80,7 @@ func TestFlags(t *testing.T) {
 	if !slices.Equal(cfg.speeds, []int{1, 3, 5}) || cfg.clients != 4 {
 		t.Errorf("parsed %+v", cfg)
 	}
-	for _, args := range [][]string{
+	runtest.Refused(t, parseFlags, errConfig, [][]string{
 		{"-speeds", "1,x"}, {"-speeds", "0"}, {"-speeds", ""}, {"-clients", "0"}, {"-cost", "0s"}, {"-hwm", "0"},
-	} {
-		if _, err := parseFlags(args, io.Discard); !errors.Is(err, errConfig) {
-			t.Errorf("%v: err = %v, want errConfig", args, err)
-		}
-	}
+	})
 }

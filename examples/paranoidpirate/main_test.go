@@ -1,9 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"context"
-	"errors"
 	"io"
 	"regexp"
 	"strconv"
@@ -12,55 +9,30 @@ import (
 	"time"
 
 	"github.com/troupe-go/troupe/actor"
+	"github.com/troupe-go/troupe/examples/internal/runtest"
 	"go.uber.org/goleak"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 var (
-	answeredLine = regexp.MustCompile(`(?m)^answered=(\d+) of (\d+) wrong=(\d+) twice=(\d+) exactly-once=(yes|no)$`)
+	answeredLine = regexp.MustCompile(`(?m)^answered=(\d+) of (\d+) wrong=(\d+) twice=(\d+) exactly-once=(?:yes|no)$`)
 	queueLine    = regexp.MustCompile(`(?m)^queue: dispatched=(\d+) requeued=(\d+) expired=(\d+) joined=(\d+) stray=(\d+) duplicates=(\d+) `)
 	hangLine     = regexp.MustCompile(`(?m): hangs on request (\d+)$`)
 )
-
-func runOut(t *testing.T, cfg config) string {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
-	defer cancel()
-	var buf bytes.Buffer
-	if err := run(ctx, &buf, cfg); err != nil {
-		t.Fatalf("run: %v\n%s", err, buf.String())
-	}
-	return buf.String()
-}
-
-func nums(t *testing.T, re *regexp.Regexp, out string) []int {
-	t.Helper()
-	m := re.FindStringSubmatch(out)
-	if m == nil {
-		t.Fatalf("no match for %v in:\n%s", re, out)
-	}
-	var n []int
-	for _, s := range m[1:] {
-		if v, err := strconv.Atoi(s); err == nil {
-			n = append(n, v)
-		}
-	}
-	return n
-}
 
 // Killing a worker that holds a task loses nothing: the queue expires it
 // and hands the task to another worker; every request is answered once.
 func TestRunKilledWorkerLosesNothing(t *testing.T) {
 	cfg := config{clients: 3, requests: 10, workers: 3, cost: time.Millisecond,
 		interval: 20 * time.Millisecond, liveness: 3, killAt: 3}
-	out := runOut(t, cfg)
-	a := nums(t, answeredLine, out)
+	out := runtest.OK(t, run, cfg)
+	a := runtest.Ints(t, answeredLine, out)
 	total := cfg.clients * cfg.requests
 	if a[0] != total || a[1] != total || a[2] != 0 || a[3] != 0 || !regexp.MustCompile(`exactly-once=yes`).MatchString(out) {
 		t.Errorf("answered %v, want all %d exactly once:\n%s", a, total, out)
 	}
-	q := nums(t, queueLine, out)
+	q := runtest.Ints(t, queueLine, out)
 	dispatched, requeued, expired, joined, duplicates := q[0], q[1], q[2], q[3], q[5]
 	if requeued < 1 || expired < 1 || duplicates != 0 || dispatched != total+requeued {
 		t.Errorf("dispatched=%d requeued=%d expired=%d duplicates=%d; want the hung task requeued once at least:\n%s",
@@ -69,7 +41,7 @@ func TestRunKilledWorkerLosesNothing(t *testing.T) {
 	if joined < cfg.workers+1 {
 		t.Errorf("joined=%d, want the %d workers and the replacement", joined, cfg.workers)
 	}
-	hung := nums(t, hangLine, out)[0]
+	hung := runtest.Ints(t, hangLine, out)[0]
 	if !regexp.MustCompile(`(?m)queue: expired \S+, requeued request ` + strconv.Itoa(hung) + `$`).MatchString(out) {
 		t.Errorf("request %d, held by the killed worker, was not requeued:\n%s", hung, out)
 	}
@@ -79,7 +51,7 @@ func TestRunKilledWorkerLosesNothing(t *testing.T) {
 func TestRunNoKill(t *testing.T) {
 	cfg := config{clients: 2, requests: 10, workers: 2, cost: time.Millisecond,
 		interval: 50 * time.Millisecond, liveness: 3}
-	out := runOut(t, cfg)
+	out := runtest.OK(t, run, cfg)
 	if !regexp.MustCompile(`exactly-once=yes`).MatchString(out) || hangLine.MatchString(out) {
 		t.Errorf("want every request answered once and no hang:\n%s", out)
 	}
@@ -132,12 +104,8 @@ func TestFlags(t *testing.T) {
 	if cfg.workers != 5 || cfg.interval != time.Second || cfg.killAt != 0 {
 		t.Errorf("parsed %+v", cfg)
 	}
-	for _, args := range [][]string{
+	runtest.Refused(t, parseFlags, errConfig, [][]string{
 		{"-workers", "0"}, {"-workers", "1"}, {"-interval", "0s"}, {"-liveness", "0"},
 		{"-kill-at", "-1"}, {"-cost", "-1ms"}, {"-clients", "0"},
-	} {
-		if _, err := parseFlags(args, io.Discard); !errors.Is(err, errConfig) {
-			t.Errorf("%v: err = %v, want errConfig", args, err)
-		}
-	}
+	})
 }

@@ -3,14 +3,12 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
-	"os"
-	"os/exec"
 	"time"
 
 	"github.com/troupe-go/troupe/actor"
+	"github.com/troupe-go/troupe/examples/internal/child"
 	"github.com/troupe-go/troupe/examples/internal/cli"
 	"github.com/troupe-go/troupe/mailbox"
 	tnet "github.com/troupe-go/troupe/net"
@@ -52,27 +50,18 @@ func isWorkerProcess(args []string) bool { return len(args) > 0 && args[0] == ch
 // workerProcess is the main function of a worker process. It returns the
 // exit code.
 func workerProcess(args []string, stdin io.Reader, stderr io.Writer) int {
-	fs := flag.NewFlagSet("pipeline worker", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	var verbose bool
+	fs := cli.NewFlagSet("pipeline worker", stderr, &verbose)
 	parent := fs.String(childFlag[1:], "", "address of the parent node")
 	index := fs.Int("index", 0, "this worker's index")
 	form := fs.String("form", "handler", "worker form: loop or handler")
 	hwm := fs.Int("hwm", mailbox.DefaultCapacity, "worker mailbox capacity")
-	verbose := fs.Bool("v", false, "log to stderr")
 	if err := fs.Parse(args); err != nil {
-		return 2
+		return cli.ExitUsage
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go func() { // the lifeline: the parent closes stdin, or dies
-		_, _ = io.Copy(io.Discard, stdin)
-		cancel()
-	}()
-	if err := serveWorker(ctx, *parent, *index, *form, *hwm, *verbose); err != nil {
-		fmt.Fprintf(stderr, "pipeline worker %d: %v\n", *index, err)
-		return 1
-	}
-	return 0
+	return child.Serve(stdin, stderr, fmt.Sprintf("pipeline worker %d", *index), func(ctx context.Context) error {
+		return serveWorker(ctx, *parent, *index, *form, *hwm, verbose)
+	})
 }
 
 // serveWorker runs the worker node until ctx ends.
@@ -99,17 +88,10 @@ func serveWorker(ctx context.Context, parent string, index int, form string, hwm
 	return nil
 }
 
-// workerProcs are the worker processes of a distributed run.
-type workerProcs struct {
-	cmds   []*exec.Cmd
-	stdins []io.WriteCloser
-	kill   context.CancelFunc // kills the processes that are still running
-}
-
 // startWorkerProcs starts cfg.workers worker processes, waits for each to
 // join, and spawns a worker on each. It returns the workers' refs and
 // forms, and the processes, which the caller must stop.
-func startWorkerProcs(ctx context.Context, sys *actor.System, node *tnet.Node, cfg config) ([]actor.Ref, []string, *workerProcs, error) {
+func startWorkerProcs(ctx context.Context, sys *actor.System, node *tnet.Node, cfg config) ([]actor.Ref, []string, *child.Group, error) {
 	joins := make(chan joined, cfg.workers)
 	if _, err := sys.Spawn(ctx, joinCollector(joins), actor.WithName(joinName)); err != nil {
 		return nil, nil, nil, fmt.Errorf("pipeline: spawn %s: %w", joinName, err)
@@ -139,13 +121,11 @@ func startWorkerProcs(ctx context.Context, sys *actor.System, node *tnet.Node, c
 }
 
 // launch starts the processes.
-func launch(cfg config, parent string) (*workerProcs, []string, error) {
-	exe, err := os.Executable()
+func launch(cfg config, parent string) (*child.Group, []string, error) {
+	procs, err := child.NewGroup("pipeline")
 	if err != nil {
-		return nil, nil, fmt.Errorf("pipeline: find own binary: %w", err)
+		return nil, nil, err
 	}
-	procCtx, kill := context.WithCancel(context.Background())
-	procs := &workerProcs{kill: kill}
 	forms := make([]string, cfg.workers)
 	for i := range cfg.workers {
 		forms[i] = formOf(cfg.form, i)
@@ -153,39 +133,11 @@ func launch(cfg config, parent string) (*workerProcs, []string, error) {
 		if cfg.verbose {
 			args = append(args, "-v")
 		}
-		cmd := exec.CommandContext(procCtx, exe, args...)
-		cmd.Stderr = os.Stderr
-		stdin, err := cmd.StdinPipe()
-		if err != nil {
-			return procs, nil, fmt.Errorf("pipeline: worker process %d: %w", i, err)
+		if err := procs.Start(fmt.Sprintf("worker process %d", i), args...); err != nil {
+			return procs, nil, err
 		}
-		if err := cmd.Start(); err != nil {
-			return procs, nil, fmt.Errorf("pipeline: start worker process %d: %w", i, err)
-		}
-		procs.cmds, procs.stdins = append(procs.cmds, cmd), append(procs.stdins, stdin)
 	}
 	return procs, forms, nil
-}
-
-// stop closes the processes' stdin, which makes them shut down, and waits
-// for them; those still running after grace are killed.
-func (w *workerProcs) stop(grace time.Duration) error {
-	if w == nil {
-		return nil
-	}
-	for _, in := range w.stdins {
-		_ = in.Close()
-	}
-	timer := time.AfterFunc(grace, w.kill)
-	defer timer.Stop()
-	defer w.kill()
-	var errs []error
-	for i, cmd := range w.cmds {
-		if err := cmd.Wait(); err != nil {
-			errs = append(errs, fmt.Errorf("pipeline: worker process %d: %w", i, err))
-		}
-	}
-	return errors.Join(errs...)
 }
 
 // joinCollector hands each joined message to joins.

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/troupe-go/troupe/actor"
+	"github.com/troupe-go/troupe/examples/internal/child"
 	"github.com/troupe-go/troupe/examples/internal/cli"
 	"github.com/troupe-go/troupe/mailbox"
 	tnet "github.com/troupe-go/troupe/net"
@@ -115,8 +116,8 @@ func run(ctx context.Context, w io.Writer, cfg config) (err error) {
 	var workers []actor.Ref
 	var forms []string
 	if cfg.distributed {
-		var procs *workerProcs
-		defer func() { err = errors.Join(err, procs.stop(5*time.Second)) }()
+		var procs *child.Group
+		defer func() { err = errors.Join(err, procs.Stop(5*time.Second)) }()
 		workers, forms, procs, err = startWorkerProcs(ctx, sys, node, cfg)
 	} else {
 		workers, forms, err = spawnWorkers(ctx, sys, cfg, sink)

@@ -1,18 +1,17 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"io"
 	"os"
 	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/troupe-go/troupe/actor"
+	"github.com/troupe-go/troupe/examples/internal/runtest"
 
 	"go.uber.org/goleak"
 )
@@ -37,26 +36,6 @@ func testConfig() config {
 	return cfg
 }
 
-func runOK(t *testing.T, cfg config) string {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
-	defer cancel()
-	var out bytes.Buffer
-	if err := run(ctx, &out, cfg); err != nil {
-		t.Fatalf("run: %v\noutput:\n%s", err, out.String())
-	}
-	return out.String()
-}
-
-func atoi(t *testing.T, s string) int {
-	t.Helper()
-	n, err := strconv.Atoi(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return n
-}
-
 // Every task is done exactly once, and round robin gives each worker its
 // share to within one task.
 func TestRunEveryTaskOnce(t *testing.T) {
@@ -64,14 +43,14 @@ func TestRunEveryTaskOnce(t *testing.T) {
 		t.Run(form, func(t *testing.T) {
 			cfg := testConfig()
 			cfg.form = form
-			out := runOK(t, cfg)
+			out := runtest.OK(t, run, cfg)
 			lines := workerLine.FindAllStringSubmatch(out, -1)
 			if len(lines) != cfg.workers {
 				t.Fatalf("want %d worker lines, got %d:\n%s", cfg.workers, len(lines), out)
 			}
 			sum := 0
 			for i, l := range lines {
-				n := atoi(t, l[3])
+				n := runtest.Atoi(t, l[3])
 				sum += n
 				if share := cfg.tasks / cfg.workers; n < share || n > share+1 {
 					t.Errorf("%s did %d tasks, round robin gives %d or %d", l[1], n, share, share+1)
@@ -89,7 +68,7 @@ func TestRunEveryTaskOnce(t *testing.T) {
 			if m == nil {
 				t.Fatalf("no totals line:\n%s", out)
 			}
-			if atoi(t, m[1]) != cfg.tasks || atoi(t, m[2]) != cfg.tasks || m[3] != "0" || m[4] != "0" {
+			if runtest.Atoi(t, m[1]) != cfg.tasks || runtest.Atoi(t, m[2]) != cfg.tasks || m[3] != "0" || m[4] != "0" {
 				t.Errorf("totals %q, want %d results, all distinct", m[0], cfg.tasks)
 			}
 		})
@@ -101,7 +80,7 @@ func TestRunEveryTaskOnce(t *testing.T) {
 func TestRunDistributed(t *testing.T) {
 	cfg := testConfig()
 	cfg.distributed = true
-	out := runOK(t, cfg)
+	out := runtest.OK(t, run, cfg)
 	if !regexp.MustCompile(`(?m)^pipeline: .* 3 workers each in its own process, sink at tcp://127\.0\.0\.1:\d+,`).MatchString(out) {
 		t.Errorf("no distributed header:\n%s", out)
 	}
@@ -114,7 +93,7 @@ func TestRunDistributed(t *testing.T) {
 		t.Errorf("want %d workers on %d distinct nodes, got %v:\n%s", cfg.workers, cfg.workers, nodes, out)
 	}
 	m := totalsLine.FindStringSubmatch(out)
-	if m == nil || atoi(t, m[1]) != cfg.tasks || atoi(t, m[2]) != cfg.tasks || m[3] != "0" || m[4] != "0" {
+	if m == nil || runtest.Atoi(t, m[1]) != cfg.tasks || runtest.Atoi(t, m[2]) != cfg.tasks || m[3] != "0" || m[4] != "0" {
 		t.Errorf("totals %v, want %d results, all distinct:\n%s", m, cfg.tasks, out)
 	}
 }
@@ -184,14 +163,10 @@ func TestFlags(t *testing.T) {
 	if cfg.tasks != 7 || cfg.workers != 2 || cfg.dist != "exp" || cfg.form != "loop" {
 		t.Errorf("parsed %+v", cfg)
 	}
-	for _, args := range [][]string{
+	runtest.Refused(t, parseFlags, errConfig, [][]string{
 		{"-workers", "0"}, {"-tasks", "0"}, {"-dist", "normal"}, {"-form", "actor"},
 		{"-min", "5ms", "-max", "1ms"}, {"-hwm", "0"}, {"-distributed", "-workers", "0"},
-	} {
-		if _, err := parseFlags(args, io.Discard); !errors.Is(err, errConfig) {
-			t.Errorf("%v: err = %v, want errConfig", args, err)
-		}
-	}
+	})
 }
 
 // Exponential costs stay within their cap and the batch still adds up.
@@ -203,5 +178,5 @@ func TestExpCosts(t *testing.T) {
 			t.Fatalf("task %d cost %v outside [%v, %v]", tk.ID, tk.Cost, cfg.min, 10*cfg.max)
 		}
 	}
-	runOK(t, cfg)
+	runtest.OK(t, run, cfg)
 }

@@ -121,7 +121,7 @@ func startServer(ctx context.Context, sys *actor.System, cfg config) (actor.Ref,
 		return actor.Ref{}, noop, fmt.Errorf("reqrep: listen: %w", err)
 	}
 	server, proc, err := startServerProc(ctx, sys, node, cfg)
-	return server, func() error { return proc.stop(5 * time.Second) }, err
+	return server, func() error { return proc.Stop(5 * time.Second) }, err
 }
 
 // runClients starts the clients and collects their tallies.

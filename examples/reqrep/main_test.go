@@ -1,17 +1,15 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"errors"
 	"io"
 	"os"
 	"regexp"
-	"strconv"
 	"testing"
 	"time"
 
 	"github.com/troupe-go/troupe/actor"
+	"github.com/troupe-go/troupe/examples/internal/runtest"
 	"go.uber.org/goleak"
 )
 
@@ -33,15 +31,6 @@ var (
 	stopLine   = regexp.MustCompile(`(?m)^after stop, request to \S+ failed in .*: actor: no such actor$`)
 )
 
-func atoi(t *testing.T, s string) int {
-	t.Helper()
-	n, err := strconv.Atoi(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return n
-}
-
 func TestRun(t *testing.T) {
 	cfg := config{clients: 3, requests: 10, slowEvery: 5, timeout: 250 * time.Millisecond}
 	checkRun(t, cfg)
@@ -59,13 +48,7 @@ func TestRunRemote(t *testing.T) {
 
 func checkRun(t *testing.T, cfg config) string {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
-	defer cancel()
-	var buf bytes.Buffer
-	if err := run(ctx, &buf, cfg); err != nil {
-		t.Fatalf("run: %v\n%s", err, buf.String())
-	}
-	out := buf.String()
+	out := runtest.OK(t, run, cfg)
 
 	slowPerClient := cfg.requests / cfg.slowEvery
 	lines := clientLine.FindAllStringSubmatch(out, -1)
@@ -73,12 +56,12 @@ func checkRun(t *testing.T, cfg config) string {
 		t.Fatalf("want %d client lines:\n%s", cfg.clients, out)
 	}
 	for _, l := range lines {
-		if ok, to, wrong := atoi(t, l[2]), atoi(t, l[3]), atoi(t, l[4]); ok != cfg.requests-slowPerClient || to != slowPerClient || wrong != 0 {
+		if ok, to, wrong := runtest.Atoi(t, l[2]), runtest.Atoi(t, l[3]), runtest.Atoi(t, l[4]); ok != cfg.requests-slowPerClient || to != slowPerClient || wrong != 0 {
 			t.Errorf("%s: ok=%d timeouts=%d wrong=%d, want %d, %d, 0", l[1], ok, to, wrong, cfg.requests-slowPerClient, slowPerClient)
 		}
 	}
 	tot := totalLine.FindStringSubmatch(out)
-	if tot == nil || atoi(t, tot[1]) != cfg.clients*cfg.requests || atoi(t, tot[3]) != cfg.clients*slowPerClient {
+	if tot == nil || runtest.Atoi(t, tot[1]) != cfg.clients*cfg.requests || runtest.Atoi(t, tot[3]) != cfg.clients*slowPerClient {
 		t.Errorf("totals %v, want %d requests with %d timeouts", tot, cfg.clients*cfg.requests, cfg.clients*slowPerClient)
 	}
 
@@ -93,7 +76,7 @@ func checkRun(t *testing.T, cfg config) string {
 	if srv == nil {
 		t.Fatalf("no server line:\n%s", out)
 	}
-	if sent, late, total := atoi(t, srv[1]), atoi(t, srv[2]), atoi(t, srv[3]); sent != cfg.clients*cfg.requests || late != cfg.clients*slowPerClient || total != late {
+	if sent, late, total := runtest.Atoi(t, srv[1]), runtest.Atoi(t, srv[2]), runtest.Atoi(t, srv[3]); sent != cfg.clients*cfg.requests || late != cfg.clients*slowPerClient || total != late {
 		t.Errorf("server sent %d, late-reply dead letters %d of %d; want %d, %d", sent, late, total, cfg.clients*cfg.requests, cfg.clients*slowPerClient)
 	}
 	if n := len(stopLine.FindAllString(out, -1)); n != 2 {
@@ -127,9 +110,5 @@ func TestFlags(t *testing.T) {
 	if cfg.clients != 2 || cfg.timeout != time.Second || cfg.slowEvery != 0 {
 		t.Errorf("parsed %+v", cfg)
 	}
-	for _, args := range [][]string{{"-clients", "0"}, {"-requests", "0"}, {"-slow-every", "-1"}, {"-timeout", "0s"}} {
-		if _, err := parseFlags(args, io.Discard); !errors.Is(err, errConfig) {
-			t.Errorf("%v: err = %v, want errConfig", args, err)
-		}
-	}
+	runtest.Refused(t, parseFlags, errConfig, [][]string{{"-clients", "0"}, {"-requests", "0"}, {"-slow-every", "-1"}, {"-timeout", "0s"}})
 }

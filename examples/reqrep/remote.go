@@ -3,14 +3,12 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
-	"os"
-	"os/exec"
 	"time"
 
 	"github.com/troupe-go/troupe/actor"
+	"github.com/troupe-go/troupe/examples/internal/child"
 	"github.com/troupe-go/troupe/examples/internal/cli"
 	tnet "github.com/troupe-go/troupe/net"
 )
@@ -48,25 +46,16 @@ func isServerProcess(args []string) bool { return len(args) > 0 && args[0] == ch
 // serverProcess is the main function of a server process. It returns the
 // exit code.
 func serverProcess(args []string, stdin io.Reader, stderr io.Writer) int {
-	fs := flag.NewFlagSet("reqrep server", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	var verbose bool
+	fs := cli.NewFlagSet("reqrep server", stderr, &verbose)
 	parent := fs.String(childFlag[1:], "", "address of the parent node")
 	slow := fs.Duration("slow-delay", time.Second, "delay of slow replies")
-	verbose := fs.Bool("v", false, "log to stderr")
 	if err := fs.Parse(args); err != nil {
-		return 2
+		return cli.ExitUsage
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go func() { // the lifeline: the parent closes stdin, or dies
-		_, _ = io.Copy(io.Discard, stdin)
-		cancel()
-	}()
-	if err := serveRemote(ctx, *parent, *slow, *verbose); err != nil {
-		fmt.Fprintf(stderr, "reqrep server: %v\n", err)
-		return 1
-	}
-	return 0
+	return child.Serve(stdin, stderr, "reqrep server", func(ctx context.Context) error {
+		return serveRemote(ctx, *parent, *slow, verbose)
+	})
 }
 
 // serveRemote runs the server node until ctx ends.
@@ -88,16 +77,9 @@ func serveRemote(ctx context.Context, parent string, slow time.Duration, verbose
 	return nil
 }
 
-// A serverProc is the server process of a remote run.
-type serverProc struct {
-	cmd   *exec.Cmd
-	stdin io.WriteCloser
-	kill  context.CancelFunc
-}
-
 // startServerProc starts the server process and returns the server's ref
 // once it has announced itself. The caller must stop the process.
-func startServerProc(ctx context.Context, sys *actor.System, node *tnet.Node, cfg config) (actor.Ref, *serverProc, error) {
+func startServerProc(ctx context.Context, sys *actor.System, node *tnet.Node, cfg config) (actor.Ref, *child.Group, error) {
 	up := make(chan actor.Ref, 1)
 	if _, err := sys.Spawn(ctx, actor.Func(func(p *actor.Process) error {
 		if m, ok := p.Message().(serverUp); ok {
@@ -125,42 +107,15 @@ func startServerProc(ctx context.Context, sys *actor.System, node *tnet.Node, cf
 	}
 }
 
-func launch(parent string, slow time.Duration, verbose bool) (*serverProc, error) {
-	exe, err := os.Executable()
+// launch starts the server process.
+func launch(parent string, slow time.Duration, verbose bool) (*child.Group, error) {
+	proc, err := child.NewGroup("reqrep")
 	if err != nil {
-		return nil, fmt.Errorf("reqrep: find own binary: %w", err)
+		return nil, err
 	}
-	procCtx, kill := context.WithCancel(context.Background())
 	args := []string{childFlag, parent, "-slow-delay", slow.String()}
 	if verbose {
 		args = append(args, "-v")
 	}
-	cmd := exec.CommandContext(procCtx, exe, args...)
-	cmd.Stderr = os.Stderr
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		kill()
-		return nil, fmt.Errorf("reqrep: server process: %w", err)
-	}
-	if err := cmd.Start(); err != nil {
-		kill()
-		return nil, fmt.Errorf("reqrep: start server process: %w", err)
-	}
-	return &serverProc{cmd: cmd, stdin: stdin, kill: kill}, nil
-}
-
-// stop closes the process's stdin, which makes it shut down, and waits for
-// it; if it still runs after grace, it is killed.
-func (s *serverProc) stop(grace time.Duration) error {
-	if s == nil {
-		return nil
-	}
-	_ = s.stdin.Close()
-	timer := time.AfterFunc(grace, s.kill)
-	defer timer.Stop()
-	defer s.kill()
-	if err := s.cmd.Wait(); err != nil {
-		return fmt.Errorf("reqrep: server process: %w", err)
-	}
-	return nil
+	return proc, proc.Start("server process", args...)
 }

@@ -1,15 +1,13 @@
 package main
 
 import (
-	"bytes"
-	"context"
-	"errors"
 	"io"
 	"regexp"
 	"strconv"
 	"testing"
 	"time"
 
+	"github.com/troupe-go/troupe/examples/internal/runtest"
 	"go.uber.org/goleak"
 )
 
@@ -31,26 +29,6 @@ func testConfig() config {
 	return cfg
 }
 
-func runOut(t *testing.T, cfg config) string {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
-	defer cancel()
-	var buf bytes.Buffer
-	if err := run(ctx, &buf, cfg); err != nil {
-		t.Fatalf("run: %v\n%s", err, buf.String())
-	}
-	return buf.String()
-}
-
-func atoi(t *testing.T, s string) int {
-	t.Helper()
-	n, err := strconv.Atoi(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return n
-}
-
 // checkCommon checks what holds whichever limit stops the slow consumer:
 // the fast one got every tick and lost nothing, the slow one is left
 // stopped, the fast one still runs.
@@ -60,7 +38,7 @@ func checkCommon(t *testing.T, cfg config, out string) {
 	if f == nil {
 		t.Fatalf("no fast line:\n%s", out)
 	}
-	if atoi(t, f[1]) != cfg.ticks || f[3] != "0" || atoi(t, f[2]) > cfg.hwm {
+	if runtest.Atoi(t, f[1]) != cfg.ticks || f[3] != "0" || runtest.Atoi(t, f[2]) > cfg.hwm {
 		t.Errorf("fast consumer %q: want all %d ticks, nothing dropped", f[0], cfg.ticks)
 	}
 	states := map[string]string{}
@@ -78,7 +56,7 @@ func checkCommon(t *testing.T, cfg config, out string) {
 // The same run shows the policy tour.
 func TestRunSnailDelayAndPolicies(t *testing.T) {
 	cfg := testConfig()
-	out := runOut(t, cfg)
+	out := runtest.OK(t, run, cfg)
 	checkCommon(t, cfg, out)
 	checkPolicies(t, cfg, out)
 	ev := eventLine.FindStringSubmatch(out)
@@ -100,7 +78,7 @@ func TestRunSnailDelayAndPolicies(t *testing.T) {
 	if mb == nil {
 		t.Fatalf("no mailbox line:\n%s", out)
 	}
-	if depth, maxDepth, capacity, dropped := atoi(t, mb[1]), atoi(t, mb[2]), atoi(t, mb[3]), mb[4]; depth == 0 ||
+	if depth, maxDepth, capacity, dropped := runtest.Atoi(t, mb[1]), runtest.Atoi(t, mb[2]), runtest.Atoi(t, mb[3]), mb[4]; depth == 0 ||
 		maxDepth > capacity || capacity != cfg.hwm || dropped != "0" {
 		t.Errorf("slow mailbox %q: want a backlog within the HWM %d and no drops", mb[0], cfg.hwm)
 	}
@@ -112,13 +90,13 @@ func TestRunSnailDelayAndPolicies(t *testing.T) {
 func TestRunSnailGap(t *testing.T) {
 	cfg := testConfig()
 	cfg.hwm = 30
-	out := runOut(t, cfg)
+	out := runtest.OK(t, run, cfg)
 	checkCommon(t, cfg, out)
 	ev := eventLine.FindStringSubmatch(out)
 	if ev == nil || !regexp.MustCompile(`sequence gap: expected \d+, got \d+`).MatchString(ev[1]) {
 		t.Fatalf("want a SlowConsumer event for a sequence gap:\n%s", out)
 	}
-	if d := deadLine.FindStringSubmatch(out); d == nil || atoi(t, d[1]) == 0 {
+	if d := deadLine.FindStringSubmatch(out); d == nil || runtest.Atoi(t, d[1]) == 0 {
 		t.Errorf("want dropped ticks counted as dead letters:\n%s", out)
 	}
 }
@@ -160,12 +138,8 @@ func TestFlags(t *testing.T) {
 	if cfg.hwm != 50 || cfg.maxDelay != time.Second || cfg.ticks != 100 {
 		t.Errorf("parsed %+v", cfg)
 	}
-	for _, args := range [][]string{
+	runtest.Refused(t, parseFlags, errConfig, [][]string{
 		{"-ticks", "0"}, {"-interval", "0s"}, {"-max-delay", "0s"}, {"-slow-cost", "1ms"},
 		{"-hwm", "0"}, {"-policy-hwm", "0"}, {"-burst", "0"}, {"-block-wait", "0s"},
-	} {
-		if _, err := parseFlags(args, io.Discard); !errors.Is(err, errConfig) {
-			t.Errorf("%v: err = %v, want errConfig", args, err)
-		}
-	}
+	})
 }
