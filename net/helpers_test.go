@@ -14,11 +14,15 @@ import (
 // hangs, never a way to synchronise (the tests wait on channels).
 const testTimeout = 10 * time.Second
 
-// Heartbeat settings of the test nodes: a silent peer is down after
-// 150 ms.
+// Heartbeat settings of the test nodes: a silent peer is down after a
+// second, which a loaded machine running the race detector never takes
+// for silence. Broken connections are noticed at once; the liveness
+// tests use fastInterval × fastLiveness.
 const (
-	testInterval = 50 * time.Millisecond
-	testLiveness = 3
+	testInterval = 250 * time.Millisecond
+	testLiveness = 4
+	fastInterval = 50 * time.Millisecond
+	fastLiveness = 3
 )
 
 // Test message types, registered in testCodec.

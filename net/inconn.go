@@ -24,12 +24,15 @@ type inConn struct {
 	client     string          // the Node of client refs for this connection
 	out        mailbox.Mailbox // REPLY and ERROR envelopes; system lane: helloOp, pongOp
 	wake       chan struct{}   // capacity 1
+	drained    chan struct{}   // closed when the node closes and taken is final (see stopReading)
 	readerDone chan struct{}   // closed when read returns
 	stats      counters
 
 	taken     atomic.Uint64 // SENDs taken off the connection: delivered or dead-lettered
 	traffic   atomic.Uint64 // messages read
-	reading   atomic.Bool   // the reader is waiting for the peer, not delivering
+	stopping  atomic.Bool   // set by stopReading
+	node      atomic.Bool   // the peer said HELLO
+	state     atomic.Int32  // readWaiting, readTaking or readStopped
 	delimited atomic.Bool   // replies start with an empty frame (REQ peers)
 
 	// Owned by the writer.
@@ -55,6 +58,7 @@ func newInConn(n *Node, id uint64, c *zmtp.Conn) *inConn {
 		conn:       c,
 		client:     clientNode(n.addr, id),
 		wake:       make(chan struct{}, 1),
+		drained:    make(chan struct{}),
 		readerDone: make(chan struct{}),
 	}
 	ic.delimited.Store(c.PeerSocketType() == zmtp.Req)
@@ -69,9 +73,39 @@ func (c *inConn) poke() {
 	}
 }
 
-// stopReading makes the reader return after the message it is handling;
-// the writer then acknowledges what was taken and closes the connection.
-func (c *inConn) stopReading() { _ = c.conn.SetReadDeadline(time.Now()) }
+// States of an inConn's reader.
+const (
+	readWaiting int32 = iota // in ReadMessage, or about to be: taking nothing
+	readTaking               // delivering the SENDs of a message
+	readStopped              // the node closes: the reader takes nothing more
+)
+
+// stopReading makes the reader stop taking messages, after the one it is
+// handling if any. A client's connection is cut at once; a node's ends
+// with a farewell: once nothing more will be taken (whoever of this
+// goroutine and the reader moves the state from readWaiting to
+// readStopped closes drained), the writer sends the final ACK and a PING,
+// and the reader waits for the PONG. The peer's reader sends that PONG
+// after it has read the ACK, so closing then loses nothing: closing while
+// the peer still sends resets the connection, and a reset may discard
+// what the peer has received but not read. Interrupting the reader
+// instead (a read deadline) could cut a message in half. The farewell is
+// bounded by heartbeat interval × liveness, and by Close's linger.
+func (c *inConn) stopReading() {
+	c.stopping.Store(true)
+	if !c.node.Load() {
+		_ = c.conn.SetReadDeadline(time.Now())
+		return
+	}
+	cfg := c.n.cfg
+	_ = c.conn.SetReadDeadline(time.Now().Add(cfg.interval * time.Duration(cfg.liveness)))
+	if c.state.CompareAndSwap(readWaiting, readStopped) {
+		close(c.drained)
+	}
+}
+
+// farewellPing is the context of the PING that follows the last ACK.
+var farewellPing = []byte("bye")
 
 // Dropped dead-letters the replies the out queue discards.
 func (c *inConn) Dropped(msg any, why mailbox.DropReason) {
@@ -96,6 +130,7 @@ func (c *inConn) write() {
 	defer c.finish()
 	t := time.NewTicker(c.n.cfg.interval)
 	defer t.Stop()
+	drained := c.drained
 	for c.err == nil {
 		c.out.DrainSystem(c.op)
 		c.ack()
@@ -106,6 +141,13 @@ func (c *inConn) write() {
 		case <-c.wake:
 		case <-t.C:
 			c.tick()
+		case <-drained: // the last ACK, then a PING whose PONG shows the peer read it
+			drained = nil
+			c.ack()
+			if c.isNode && c.err == nil {
+				c.err = c.conn.WritePing(0, farewellPing)
+				c.dirty = true
+			}
 		case <-c.readerDone:
 			c.out.DrainSystem(c.op)
 			c.ack()
@@ -204,7 +246,7 @@ func (c *inConn) tick() {
 		return
 	}
 	cfg := c.n.cfg
-	if t := c.traffic.Load(); t != c.lastTraffic || !c.reading.Load() {
+	if t := c.traffic.Load(); t != c.lastTraffic || c.state.Load() != readWaiting {
 		c.lastTraffic, c.missed = t, 0
 	} else if c.missed++; c.missed >= cfg.liveness {
 		c.stats[cIdle].Add(1)

@@ -35,14 +35,22 @@ func (c *inConn) read() {
 	defer close(c.readerDone)
 	r := &inReader{c: c}
 	for {
-		c.reading.Store(true)
 		err := c.conn.ReadMessage(&r.m)
-		c.reading.Store(false)
-		if err == nil {
+		switch {
+		case err != nil:
+			err = readFailure(&c.stats, err)
+		case !c.state.CompareAndSwap(readWaiting, readTaking):
+			if r.farewell() { // stopped: discard until the PONG
+				continue
+			}
+			return
+		default:
 			c.traffic.Add(1)
 			err = r.message()
-		} else {
-			err = readFailure(&c.stats, err)
+			c.state.Store(readWaiting)
+			if c.stopping.Load() && c.state.CompareAndSwap(readWaiting, readStopped) {
+				close(c.drained)
+			}
 		}
 		if err != nil {
 			c.n.log.Debug("net: inbound connection ends", "remote", c.conn.RemoteAddr().String(), "err", err)
@@ -53,6 +61,14 @@ func (c *inConn) read() {
 			return
 		}
 	}
+}
+
+// farewell handles a message read after the reader stopped (see
+// stopReading): it is not taken, so the peer dead-letters it. It reports
+// whether to go on reading: false once the PONG that ends the farewell
+// has come.
+func (r *inReader) farewell() bool {
+	return r.m.Kind != zmtp.KindCommand || r.m.Command.Name != zmtp.CmdPong
 }
 
 func (r *inReader) message() error {
@@ -103,6 +119,7 @@ func (r *inReader) envelope() error {
 			return fmt.Errorf("net: peer %s speaks protocol version %d, not %d", e.Node, e.Version, wire.Version)
 		}
 		r.isNode, r.peer = true, e.Node
+		c.node.Store(true)
 		c.out.PostSystem(helloOp{})
 		c.poke()
 	case wire.Send:

@@ -234,6 +234,11 @@ func (l *link) up(s *session) {
 // lost ends a session: what the peer has not acknowledged is
 // dead-lettered, then the peer is down.
 func (l *link) lost(s *session, cause error) {
+	if s.err != nil { // a write failed: let the reader take the ACKs still in the socket, or a
+		// message the peer took would be dead-lettered too
+		_ = s.conn.SetReadDeadline(time.Now().Add(l.n.cfg.interval))
+		<-s.readerDone
+	}
 	_ = s.conn.Close()
 	<-s.readerDone
 	l.conn.Store(nil)

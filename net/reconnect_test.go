@@ -39,7 +39,7 @@ func TestReconnect(t *testing.T) {
 		const total = 2000
 		ctx := testContext(t)
 		sysA, a := startNode(t, endpoint(t, tr))
-		downs := make(chan NodeDown, 1)
+		downs := make(chan NodeDown, 8)
 		unsub := sysA.SubscribeFunc(TopicNodeDown, func(p actor.Publication) { downs <- p.Message.(NodeDown) })
 		defer unsub()
 		got := make(chan int64, total)
@@ -105,7 +105,7 @@ func TestReconnect(t *testing.T) {
 		default:
 		}
 		if afterOutage != total/2 {
-			t.Fatalf("B2 got %d messages, want the %d queued during the outage", afterOutage, total/2)
+			t.Fatalf("B2 got %d messages, want the %d queued during the outage (dead letters %v)", afterOutage, total/2, deadLetters)
 		}
 		s := a.Stats()
 		if s.Reconnects < 1 || uint64(deadLetters[actor.ReasonRemote]) != s.RemoteDeadLetters {

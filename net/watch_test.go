@@ -76,7 +76,13 @@ func TestNodeDownOnClose(t *testing.T) {
 	sysB, b := startNode(t, endpoint(t, "tcp"))
 	target := spawn(t, sysB, echo(nil), actor.WithName("target"))
 	target.Node = b.Address()
-	silent := spawn(t, sysB, actor.Func(func(*actor.Process) error { return nil }), actor.WithName("silent"))
+	arrived := make(chan struct{}, 1)
+	silent := spawn(t, sysB, actor.Func(func(p *actor.Process) error { // never answers
+		if _, ok := p.Message().(msgPing); ok {
+			arrived <- struct{}{}
+		}
+		return nil
+	}), actor.WithName("silent"))
 	silent.Node = b.Address()
 	events := make(chan any, 4)
 	unsub := sysA.SubscribeFunc(actor.TopicEvents+"node", func(p actor.Publication) { events <- p.Message })
@@ -93,6 +99,7 @@ func TestNodeDownOnClose(t *testing.T) {
 		_, err := sysA.Request(ctx, silent, msgPing{})
 		pending <- err
 	}()
+	recv(t, arrived, "the request at the silent actor") // in flight now
 
 	// Closing the node (not its system: the actors would say goodbye)
 	// cuts the link.
@@ -123,7 +130,7 @@ func TestNodeDownOnClose(t *testing.T) {
 // keeps its connection open but says nothing after HELLO is declared
 // down after heartbeat interval × liveness.
 func TestNodeDownSilentPeer(t *testing.T) {
-	sysA, a := startNode(t, endpoint(t, "tcp"))
+	sysA, a := startNode(t, endpoint(t, "tcp"), WithHeartbeat(fastInterval, fastLiveness))
 	peer := startSilentPeer(t)
 	target := actor.Ref{Node: peer.addr, Name: "target", ID: 7}
 	start := time.Now()
@@ -133,8 +140,8 @@ func TestNodeDownSilentPeer(t *testing.T) {
 	if !errors.Is(n.Reason, ErrNodeDown) {
 		t.Fatalf("Terminated reason %v, want ErrNodeDown", n.Reason)
 	}
-	window := testInterval * (testLiveness + 1)
-	if elapsed < testInterval*testLiveness || elapsed > window+2*time.Second {
+	window := fastInterval * (fastLiveness + 1)
+	if elapsed < fastInterval*fastLiveness || elapsed > window+2*time.Second {
 		t.Fatalf("declared down after %v, want about %v", elapsed, window)
 	}
 	if got := recv(t, peer.watches, "the Watch at the silent peer"); got.Target != target {
