@@ -37,7 +37,13 @@
 // did not acknowledge are dead-lettered (actor.ReasonRemote) and counted;
 // the ones still queued wait for the reconnection (backoff from 1 s,
 // doubling to 32 s: WithReconnect). Nothing is lost without a trace:
-// delivered, or a dead letter.
+// delivered, or a dead letter. Delivery is at most once: a message is
+// never sent twice, and a ReasonRemote dead letter means "not
+// acknowledged" — when a peer crashes or is declared down while it still
+// works, it may have delivered some of them. When a node closes, it
+// acknowledges what it took before it hangs up, so between nodes that
+// close cleanly every message is exactly one of delivered or
+// dead-lettered.
 //
 // # Liveness
 //

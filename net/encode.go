@@ -50,8 +50,9 @@ func (n *Node) encodeSend(to, from actor.Ref, msg any) (*outMsg, error) {
 	return n.encode(&e, to, from, msg)
 }
 
-// encodeReply encodes the answer to a foreign client's SEND with
-// correlation id corr: an ERROR for an Error message, a REPLY otherwise.
+// encodeReply encodes an answer for the foreign client request that the
+// client ref to stands for (its ID is the correlation id): an ERROR for an
+// Error message, a REPLY otherwise.
 func (n *Node) encodeReply(to, from actor.Ref, msg any) (*outMsg, error) {
 	if m, ok := msg.(Error); ok {
 		e := wire.Envelope{Kind: wire.Error, Corr: to.ID, Code: m.Code, Text: m.Text}

@@ -141,19 +141,25 @@ func (c *inConn) write() {
 		case <-c.wake:
 		case <-t.C:
 			c.tick()
-		case <-drained: // the last ACK, then a PING whose PONG shows the peer read it
+		case <-drained:
 			drained = nil
-			c.ack()
-			if c.isNode && c.err == nil {
-				c.err = c.conn.WritePing(0, farewellPing)
-				c.dirty = true
-			}
+			c.farewell()
 		case <-c.readerDone:
 			c.out.DrainSystem(c.op)
 			c.ack()
 			c.flushIfDirty()
 			return
 		}
+	}
+}
+
+// farewell writes the last ACK, then a PING whose PONG will show that the
+// peer has read it (see stopReading).
+func (c *inConn) farewell() {
+	c.ack()
+	if c.isNode && c.err == nil {
+		c.err = c.conn.WritePing(0, farewellPing)
+		c.dirty = true
 	}
 }
 
