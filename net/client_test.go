@@ -157,3 +157,35 @@ func TestClientReplyAcrossNodes(t *testing.T) {
 		t.Fatalf("reply %+v, want REPLY corr 99 with msgPong{8}", e)
 	}
 }
+
+// TestMaxBatchOne: nodes that send one envelope per message still answer
+// REQ clients (delimiter + envelope) and keep idle links alive (HEARTBEAT
+// and ACK go as separate messages).
+func TestMaxBatchOne(t *testing.T) {
+	ctx := testContext(t)
+	opts := []Option{WithMaxBatch(1), WithHeartbeat(fastInterval, fastLiveness)}
+	sysA, _ := startNode(t, endpoint(t, "tcp"), opts...)
+	sysB, b := startNode(t, endpoint(t, "tcp"), opts...)
+	spawn(t, sysB, echo(nil), actor.WithName("echo"))
+	downs := make(chan any, 4)
+	unsub := sysA.SubscribeFunc(TopicNodeDown, func(p actor.Publication) { downs <- p.Message })
+	defer unsub()
+
+	c := dialClient(t, b.Address(), zmtp.Req)
+	c.request(t, actor.Ref{Name: "echo"}, msgPing{N: 1}, 1)
+	if e := c.recv(t); e.Kind != wire.Reply || e.Corr != 1 {
+		t.Fatalf("REQ reply %+v", e)
+	}
+	echoB := actor.Ref{Node: b.Address(), Name: "echo"}
+	if _, err := sysA.Request(ctx, echoB, msgPing{N: 2}); err != nil {
+		t.Fatalf("request: %v", err)
+	}
+	select { // an absence check: the idle link outlives its liveness window
+	case d := <-downs:
+		t.Fatalf("idle link went down: %+v", d)
+	case <-time.After(fastInterval * (fastLiveness + 2)):
+	}
+	if _, err := sysA.Request(ctx, echoB, msgPing{N: 3}); err != nil {
+		t.Fatalf("request after idling: %v", err)
+	}
+}

@@ -263,7 +263,8 @@ func (c *inConn) tick() {
 	if !c.wrote {
 		c.acked = c.taken.Load()
 		c.ackBuf = wire.Append(c.ackBuf[:0], &wire.Envelope{Kind: wire.Ack, Count: c.acked})
-		c.writeFrames(heartbeat, c.ackBuf)
+		c.writeFrames(heartbeat)
+		c.writeFrames(c.ackBuf)
 		c.dirty = true
 		c.flushIfDirty()
 	}

@@ -165,10 +165,11 @@ func WithMaxMessageSize(n int) Option {
 	return func(c *config) { c.maxMessageSize = n }
 }
 
-// WithMaxBatch limits the number of frames (envelopes) in one ZMTP
-// message, in both directions (default DefaultMaxBatch). An inbound
-// message with more closes its connection. 1 makes the links send one
-// envelope per message.
+// WithMaxBatch limits the number of envelopes in one ZMTP message, in
+// both directions (default DefaultMaxBatch). An inbound message with more
+// frames closes its connection (a REQ client's delimiter frame comes on
+// top, so the limit on frames is never below 2). 1 makes the links send
+// one envelope per message.
 func WithMaxBatch(frames int) Option {
 	return func(c *config) { c.maxBatch = frames }
 }
@@ -218,7 +219,7 @@ func WithPlainClient(user, pass string) Option {
 func (c *config) zmtpOptions(log *slog.Logger) []zmtp.Option {
 	return []zmtp.Option{
 		zmtp.WithMaxMessageSize(c.maxMessageSize),
-		zmtp.WithMaxFrames(c.maxBatch),
+		zmtp.WithMaxFrames(max(c.maxBatch, 2)),
 		zmtp.WithLogger(log),
 	}
 }
