@@ -23,9 +23,9 @@
 //     receiver, giving msgs/s and Mbit/s (msgs/s × size × 8 / 10⁶,
 //     bodies only, as libzmq's local_thr); and sequential request/reply
 //     round trips to the peer's echo actor, halved: one-way latency. Each
-//     measurement is one JSON line in the format of
-//     bench/compare/cmd/sizetable/result ("implementation":"troupe"),
-//     ready for the sizetable command to put beside libzmq's figures.
+//     measurement is one JSON line in the format of package bench/bysize
+//     ("implementation":"troupe"), ready for the sizetable command to put
+//     beside libzmq's figures.
 //
 // Counts shrink with the size so that each by-size measurement takes
 // about one second or less at -scale 1; -scale multiplies them. Links of

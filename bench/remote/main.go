@@ -6,13 +6,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
-	"os"
-	"os/signal"
 	"slices"
 	"strings"
-	"syscall"
 	"time"
+
+	"github.com/troupe-go/troupe/bench/bysize"
 )
 
 // ErrBadFlag is wrapped by errors about flag values.
@@ -33,18 +31,7 @@ const (
 	quickRequests = 200
 )
 
-func main() {
-	if os.Getenv(peerEnv) != "" {
-		os.Exit(peerMain(os.Args[1:]))
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := runCLI(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "remote:", err)
-		os.Exit(1)
-	}
-}
+func main() { bysize.Main("remote", peerEnv, peerMain, runCLI) }
 
 // config is one invocation, parsed from the flags.
 type config struct {
@@ -81,42 +68,20 @@ func (c config) run(ctx context.Context, stdout io.Writer) error {
 	if c.mode == modeW5 {
 		return nil
 	}
-	c.sizes.out = stdout
-	if c.outPath == "-" {
+	return bysize.WithOutput(c.outPath, c.appendOut, stdout, func(w io.Writer) error {
+		c.sizes.out = w
 		return c.r.bySize(ctx, c.sizes)
-	}
-	f, err := openOut(c.outPath, c.appendOut)
-	if err != nil {
-		return err
-	}
-	c.sizes.out = f
-	err = c.r.bySize(ctx, c.sizes)
-	if cerr := f.Close(); err == nil && cerr != nil {
-		err = fmt.Errorf("close %s: %w", c.outPath, cerr)
-	}
-	return err
-}
-
-func openOut(path string, appendOut bool) (*os.File, error) {
-	mode := os.O_CREATE | os.O_WRONLY | os.O_TRUNC
-	if appendOut {
-		mode = os.O_CREATE | os.O_WRONLY | os.O_APPEND
-	}
-	f, err := os.OpenFile(path, mode, 0o644)
-	if err != nil {
-		return nil, fmt.Errorf("open output: %w", err)
-	}
-	return f, nil
+	})
 }
 
 func parseFlags(args []string, stderr io.Writer) (config, error) {
-	c := config{r: runner{spawn: spawnSelf}}
+	c := config{r: runner{spawn: bysize.SpawnSelf(peerEnv)}}
 	fs := flag.NewFlagSet("remote", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&c.mode, "mode", modeW5, "w5, sizes or all")
 	fs.IntVar(&c.messages, "messages", w5Messages, "W5: messages in the one-way stream")
 	fs.IntVar(&c.requests, "requests", w5Requests, "W5: sequential requests")
-	sizes := fs.String("sizes", defaultSizes, "sizes: message sizes, comma-separated (k = 1024, M = 1024²)")
+	sizes := fs.String("sizes", bysize.DefaultSizes, "sizes: message sizes, comma-separated (k = 1024, M = 1024²)")
 	trans := fs.String("transport", "tcp,ipc", "sizes: tcp, ipc or tcp,ipc")
 	kinds := fs.String("kind", "throughput,latency", "sizes: throughput, latency or both")
 	fs.Float64Var(&c.sizes.scale, "scale", 1, "sizes: multiplies every count; 1 ≈ one second per size")
@@ -135,7 +100,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	if *quick {
 		c.messages, c.requests, c.sizes.scale = quickMessages, quickRequests, c.sizes.scale*quickScale
 	}
-	c.sizes.log = newLogger(stderr, *verbose)
+	c.sizes.log = bysize.NewLogger(stderr, *verbose)
 	if c.cpuProfile != "" {
 		c.r.peerProfile = c.cpuProfile + ".peer"
 	}
@@ -145,13 +110,13 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 // parseLists reads the list flags and checks the others.
 func (c *config) parseLists(sizes, trans, kinds string) error {
 	var err error
-	if c.sizes.sizes, err = parseSizes(sizes); err != nil {
+	if c.sizes.sizes, err = bysize.ParseSizes(sizes, maxSize); err != nil {
 		return err
 	}
 	if c.sizes.transports, err = parseList("-transport", trans, "tcp", "ipc"); err != nil {
 		return err
 	}
-	if c.sizes.kinds, err = parseList("-kind", kinds, kindThroughput, kindLatency); err != nil {
+	if c.sizes.kinds, err = parseList("-kind", kinds, string(bysize.Throughput), string(bysize.Latency)); err != nil {
 		return err
 	}
 	switch {
@@ -179,12 +144,4 @@ func parseList(flagName, list string, allowed ...string) ([]string, error) {
 		}
 	}
 	return out, nil
-}
-
-func newLogger(w io.Writer, verbose bool) *slog.Logger {
-	level := slog.LevelWarn
-	if verbose {
-		level = slog.LevelInfo
-	}
-	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}))
 }

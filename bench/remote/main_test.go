@@ -1,10 +1,8 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -15,12 +13,14 @@ import (
 	"time"
 
 	"go.uber.org/goleak"
+
+	"github.com/troupe-go/troupe/bench/bysize"
 )
 
 // TestMain lets the test binary serve as its own peer process, the way the
 // program does, before checking for leaked goroutines.
 func TestMain(m *testing.M) {
-	if os.Getenv(peerEnv) != "" {
+	if bysize.IsPeer(peerEnv) {
 		os.Exit(peerMain(os.Args[1:]))
 	}
 	goleak.VerifyTestMain(m)
@@ -52,14 +52,14 @@ func TestQuickRun(t *testing.T) {
 	recs := readRecords(t, out)
 	var got, want []string
 	for _, tr := range []string{"tcp", "ipc"} {
-		for _, k := range []string{kindThroughput, kindLatency} {
+		for _, k := range []bysize.Kind{bysize.Throughput, bysize.Latency} {
 			for _, s := range []string{"1 B", "4 kB", "1 MB"} {
-				want = append(want, tr+" "+k+" "+s)
+				want = append(want, tr+" "+string(k)+" "+s)
 			}
 		}
 	}
 	for _, r := range recs {
-		got = append(got, r.Transport+" "+r.Kind+" "+sizeLabel(r.Size))
+		got = append(got, r.Transport+" "+string(r.Kind)+" "+bysize.Label(r.Size))
 		checkRecord(t, r)
 	}
 	if !slices.Equal(got, want) {
@@ -67,38 +67,25 @@ func TestQuickRun(t *testing.T) {
 	}
 }
 
-// readRecords reads the JSON lines as the sizetable command does: unknown
-// fields are an error.
-func readRecords(t *testing.T, path string) []record {
+// readRecords reads the JSON lines as the sizetable command does: with
+// bysize.Read, which refuses unknown fields and invalid records.
+func readRecords(t *testing.T, path string) []bysize.Record {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	var recs []record
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		var r record
-		dec := json.NewDecoder(bytes.NewReader(sc.Bytes()))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&r); err != nil {
-			t.Fatalf("line %d: %v: %s", len(recs)+1, err, sc.Text())
-		}
-		recs = append(recs, r)
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
+	recs, err := bysize.Read(f, path)
+	if err != nil {
+		t.Fatalf("output does not read back: %v", err)
 	}
 	return recs
 }
 
-func checkRecord(t *testing.T, r record) {
+func checkRecord(t *testing.T, r bysize.Record) {
 	t.Helper()
-	name := r.Transport + " " + r.Kind + " " + sizeLabel(r.Size)
-	if err := r.validate(); err != nil {
-		t.Errorf("%s: %v", name, err)
-	}
+	name := r.Transport + " " + string(r.Kind) + " " + bysize.Label(r.Size)
 	if r.Implementation != "troupe" || !strings.HasPrefix(r.Detail, "Troupe net") || r.Time == "" {
 		t.Errorf("%s: implementation %q, detail %q, time %q", name, r.Implementation, r.Detail, r.Time)
 	}
@@ -106,13 +93,13 @@ func checkRecord(t *testing.T, r record) {
 		t.Errorf("%s: elapsed %g s", name, r.ElapsedS)
 	}
 	switch r.Kind {
-	case kindThroughput:
-		want := throughputCount(r.Size, quickScale)
-		if r.Count != want || r.MbitPerSec != mbit(r.MsgsPerSec, r.Size) {
+	case bysize.Throughput:
+		want := costs.ThroughputCount(r.Size, quickScale)
+		if r.Count != want || r.MbitPerSec != bysize.Mbit(r.MsgsPerSec, r.Size) {
 			t.Errorf("%s: count %d (want %d), %g msgs/s, %g Mbit/s", name, r.Count, want, r.MsgsPerSec, r.MbitPerSec)
 		}
-	case kindLatency:
-		if want := latencyCount(r.Size, quickScale); r.Count != want || r.LatencyUS < 1 {
+	case bysize.Latency:
+		if want := costs.LatencyCount(r.Size, quickScale); r.Count != want || r.LatencyUS < 1 {
 			t.Errorf("%s: count %d (want %d), latency %g µs", name, r.Count, want, r.LatencyUS)
 		}
 	}

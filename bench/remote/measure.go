@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/troupe-go/troupe/actor"
+	"github.com/troupe-go/troupe/bench/bysize"
 )
 
 // The message kinds a run streams.
@@ -29,7 +30,7 @@ var ErrBadReply = errors.New("remote: reply differs from the request")
 // A runner runs single measurements, each against a fresh peer process and
 // a fresh node in this one, both torn down before it returns.
 type runner struct {
-	spawn       spawnFunc
+	spawn       bysize.SpawnFunc
 	timeout     time.Duration // per measurement
 	peerProfile string        // CPU profile file of the peers, or ""
 }
@@ -40,11 +41,7 @@ func (r runner) bound(ctx context.Context) (context.Context, context.CancelFunc)
 }
 
 func (r runner) peerArgs(ctx context.Context, role, transport string, extra ...string) []string {
-	deadline, ok := ctx.Deadline()
-	if !ok {
-		deadline = time.Now().Add(time.Hour)
-	}
-	args := []string{"-role", role, "-transport", transport, "-deadline", deadline.Format(time.RFC3339Nano)}
+	args := []string{"-role", role, "-transport", transport, "-deadline", bysize.DeadlineArg(ctx)}
 	if r.peerProfile != "" {
 		args = append(args, "-cpuprofile", r.peerProfile)
 	}
@@ -65,7 +62,7 @@ func (r runner) throughput(ctx context.Context, transport, msg string, size, cou
 	if err := n.spawn(ctx, sinkName, b, sinkMailbox(size)); err != nil {
 		return 0, errors.Join(err, n.close())
 	}
-	p, err := startPeer(ctx, r.spawn, r.peerArgs(ctx, roleSend, transport, "-target", n.node.Address(),
+	p, err := bysize.StartPeer(ctx, r.spawn, r.peerArgs(ctx, roleSend, transport, "-target", n.node.Address(),
 		"-msg", msg, "-size", strconv.Itoa(size), "-count", strconv.Itoa(count)))
 	if err != nil {
 		return 0, errors.Join(err, n.close())
@@ -73,8 +70,8 @@ func (r runner) throughput(ctx context.Context, transport, msg string, size, cou
 	var res sinkResult
 	select {
 	case res = <-done:
-	case <-p.done:
-		res.err = fmt.Errorf("%w: %s", ErrPeerExited, p.describe())
+	case <-p.Done():
+		res.err = p.Exited()
 	case <-ctx.Done():
 		res.err = fmt.Errorf("stream of %d: %w", count, context.Cause(ctx))
 	}
@@ -82,11 +79,11 @@ func (r runner) throughput(ctx context.Context, transport, msg string, size, cou
 }
 
 // end releases (or, after a failure, kills) the peer and closes the node.
-func (r runner) end(p *peer, n *benchNode, err error) error {
+func (r runner) end(p *bysize.Peer, n *benchNode, err error) error {
 	if err != nil {
-		p.kill()
+		p.Kill()
 	} else {
-		err = p.finish()
+		err = p.Finish()
 	}
 	return errors.Join(err, n.close())
 }
@@ -101,11 +98,11 @@ func (r runner) latency(ctx context.Context, transport string, msg any, count in
 	if err != nil {
 		return 0, err
 	}
-	p, err := startPeer(ctx, r.spawn, r.peerArgs(ctx, roleEcho, transport, "-size", strconv.Itoa(payloadSize(msg))))
+	p, err := bysize.StartPeer(ctx, r.spawn, r.peerArgs(ctx, roleEcho, transport, "-size", strconv.Itoa(payloadSize(msg))))
 	if err != nil {
 		return 0, errors.Join(err, n.close())
 	}
-	addr, err := p.addr(ctx)
+	addr, err := p.Addr(ctx)
 	if err != nil {
 		return 0, r.end(p, n, err)
 	}

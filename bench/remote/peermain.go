@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/troupe-go/troupe/actor"
+	"github.com/troupe-go/troupe/bench/bysize"
 )
 
 // The roles a peer process plays.
@@ -17,6 +18,11 @@ const (
 	roleSend = "send" // node A of a throughput run: streams to the sink of the measuring node
 	roleEcho = "echo" // the node whose echo actor answers a latency run
 )
+
+// peerEnv marks a re-executed copy of this program (or of its test binary)
+// as the peer process: node A, the sender of a throughput run, or the node
+// whose echo actor answers a latency run.
+const peerEnv = "TROUPE_REMOTE_PEER"
 
 // echoName is the name of the echo actor on a peer.
 const echoName = "echo"
@@ -57,9 +63,9 @@ func parsePeer(args []string, stderr io.Writer) (peerConfig, error) {
 	if err := fs.Parse(args); err != nil {
 		return pc, fmt.Errorf("peer arguments: %w", err)
 	}
-	dl, err := time.Parse(time.RFC3339Nano, deadline)
+	dl, err := bysize.ParseDeadline(deadline)
 	if err != nil {
-		return pc, fmt.Errorf("peer -deadline: %w", err)
+		return pc, err
 	}
 	pc.deadline = dl
 	switch {

@@ -7,7 +7,7 @@ import (
 	"slices"
 	"sort"
 
-	"github.com/troupe-go/troupe/bench/compare/cmd/sizetable/result"
+	"github.com/troupe-go/troupe/bench/bysize"
 )
 
 // Implementations and transports that always get their columns and tables,
@@ -19,20 +19,20 @@ var (
 )
 
 // canonicalSizes are the classic table's rows, 1 B to 8 MB.
-var canonicalSizes = []int{1, 8, 64, 512, 4 << 10, 32 << 10, 128 << 10, 512 << 10, 2 << 20, 8 << 20}
+var canonicalSizes = bysize.CanonicalSizes()
 
 // A key names one cell group: implementation, transport, kind and size.
 type key struct {
 	impl      string
 	transport string
-	kind      result.Kind
+	kind      bysize.Kind
 	size      int
 }
 
 // A cell is the merged value of every record with the same key: the
 // median run (by msgs/s or latency), and how many runs there were.
 type cell struct {
-	rec  result.Record
+	rec  bysize.Record
 	runs int
 }
 
@@ -49,7 +49,7 @@ type dataset struct {
 
 // load reads every file in paths and merges the records.
 func load(paths []string) (*dataset, error) {
-	var all []result.Record
+	var all []bysize.Record
 	for _, p := range paths {
 		recs, err := readFile(p)
 		if err != nil {
@@ -60,18 +60,18 @@ func load(paths []string) (*dataset, error) {
 	return merge(all), nil
 }
 
-func readFile(path string) ([]result.Record, error) {
+func readFile(path string) ([]bysize.Record, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("open results: %w", err)
 	}
 	defer f.Close()
-	return result.Read(f, path)
+	return bysize.Read(f, path)
 }
 
 // merge groups records by key and keeps each group's median run.
-func merge(recs []result.Record) *dataset {
-	groups := map[key][]result.Record{}
+func merge(recs []bysize.Record) *dataset {
+	groups := map[key][]bysize.Record{}
 	d := &dataset{cells: map[key]cell{}, details: map[string][]string{},
 		runs: map[string][2]int{}, dates: map[string][]string{}}
 	impls, transports, sizes := map[string]bool{}, map[string]bool{}, map[int]bool{}
@@ -79,7 +79,7 @@ func merge(recs []result.Record) *dataset {
 		k := key{r.Implementation, r.Transport, r.Kind, r.Size}
 		groups[k] = append(groups[k], r)
 		impls[r.Implementation], sizes[r.Size] = true, true
-		if r.Transport != result.AnyTransport {
+		if r.Transport != bysize.AnyTransport {
 			transports[r.Transport] = true
 		}
 		if r.Detail != "" && !slices.Contains(d.details[r.Implementation], r.Detail) {
@@ -115,9 +115,9 @@ func merge(recs []result.Record) *dataset {
 // median returns the middle run by its headline value (msgs/s or latency);
 // with an even number of runs, the lower middle one, so that every number
 // shown was measured.
-func median(g []result.Record) result.Record {
+func median(g []bysize.Record) bysize.Record {
 	g = slices.Clone(g)
-	slices.SortFunc(g, func(a, b result.Record) int {
+	slices.SortFunc(g, func(a, b bysize.Record) int {
 		return cmp.Compare(a.MsgsPerSec+a.LatencyUS, b.MsgsPerSec+b.LatencyUS)
 	})
 	return g[(len(g)-1)/2]
@@ -138,16 +138,16 @@ func ordered(known []string, found map[string]bool) []string {
 
 // get returns the cell for impl over transport, falling back to a
 // reference figure recorded for any transport.
-func (d *dataset) get(impl, transport string, kind result.Kind, size int) (cell, bool) {
+func (d *dataset) get(impl, transport string, kind bysize.Kind, size int) (cell, bool) {
 	if c, ok := d.cells[key{impl, transport, kind, size}]; ok {
 		return c, true
 	}
-	c, ok := d.cells[key{impl, result.AnyTransport, kind, size}]
+	c, ok := d.cells[key{impl, bysize.AnyTransport, kind, size}]
 	return c, ok
 }
 
 // has reports whether impl has any figure of kind over transport (exactly).
-func (d *dataset) has(impl, transport string, kind result.Kind) bool {
+func (d *dataset) has(impl, transport string, kind bysize.Kind) bool {
 	for _, s := range d.sizes {
 		if _, ok := d.cells[key{impl, transport, kind, s}]; ok {
 			return true
@@ -161,15 +161,4 @@ func implLabel(impl string) string {
 		return l
 	}
 	return impl
-}
-
-// sizeLabel writes a byte count as the table does: 1 B, 4 kB, 2 MB.
-func sizeLabel(n int) string {
-	switch {
-	case n >= 1<<20 && n%(1<<20) == 0:
-		return fmt.Sprintf("%d MB", n>>20)
-	case n >= 1<<10 && n%(1<<10) == 0:
-		return fmt.Sprintf("%d kB", n>>10)
-	}
-	return fmt.Sprintf("%d B", n)
 }

@@ -7,8 +7,8 @@
 //
 // It reads every *.jsonl file in -dir (default ../results, that is
 // bench/results when run from bench/compare) or the files listed in -in;
-// the format is documented in package result. A figure measured more than
-// once shows its median run. A figure nobody measured shows as "—", and an
+// the format is documented in package github.com/troupe-go/troupe/bench/bysize.
+// A figure measured more than once shows its median run. A figure nobody measured shows as "—", and an
 // implementation with no figures at all keeps its columns and is named in
 // the charts' legends as having no results, so gaps are visible. Reference
 // figures recorded with transport "*" appear in every transport's table.

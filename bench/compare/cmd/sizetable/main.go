@@ -10,7 +10,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/troupe-go/troupe/bench/compare/cmd/sizetable/result"
+	"github.com/troupe-go/troupe/bench/bysize"
 )
 
 // ErrNoInput is returned when there are no result files to read.
@@ -75,15 +75,15 @@ func inputs(dir, in string) ([]string, error) {
 
 // writeAll writes the markdown table and both charts into dir.
 func writeAll(d *dataset, dir string) error {
-	noThr, noLat := unmeasured(d, result.Throughput), unmeasured(d, result.Latency)
+	noThr, noLat := unmeasured(d, bysize.Throughput), unmeasured(d, bysize.Latency)
 	thr := []panel{
 		{title: "Throughput: messages per second", yLabel: "messages/s (log scale)", sizes: d.sizes, missing: noThr,
-			series: seriesOf(d, result.Throughput, func(r result.Record) float64 { return r.MsgsPerSec })},
+			series: seriesOf(d, bysize.Throughput, func(r bysize.Record) float64 { return r.MsgsPerSec })},
 		{title: "Throughput: Mbit per second (message bodies)", yLabel: "Mbit/s (log scale)", sizes: d.sizes, missing: noThr,
-			series: seriesOf(d, result.Throughput, func(r result.Record) float64 { return r.MbitPerSec })},
+			series: seriesOf(d, bysize.Throughput, func(r bysize.Record) float64 { return r.MbitPerSec })},
 	}
 	lat := panel{title: "One-way latency (round trip ÷ 2)", yLabel: "µs (log scale)", sizes: d.sizes, missing: noLat,
-		series: seriesOf(d, result.Latency, func(r result.Record) float64 { return r.LatencyUS })}
+		series: seriesOf(d, bysize.Latency, func(r bysize.Record) float64 { return r.LatencyUS })}
 	files := []struct {
 		name  string
 		write func(io.Writer) error

@@ -13,7 +13,7 @@ import (
 
 	"go.uber.org/goleak"
 
-	"github.com/troupe-go/troupe/bench/compare/cmd/sizetable/result"
+	"github.com/troupe-go/troupe/bench/bysize"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -203,15 +203,15 @@ func TestChartsFromFixture(t *testing.T) {
 }
 
 func TestLinesJoinNeighbouringSizes(t *testing.T) {
-	recs := []result.Record{
-		{Implementation: "libzmq", Transport: "tcp", Kind: result.Latency, Size: 1, LatencyUS: 80},
-		{Implementation: "libzmq", Transport: "tcp", Kind: result.Latency, Size: 8, LatencyUS: 90},
-		{Implementation: "libzmq", Transport: "tcp", Kind: result.Latency, Size: 64, LatencyUS: 95},
-		{Implementation: "libzmq", Transport: "tcp", Kind: result.Latency, Size: 4096, LatencyUS: 120},
-		{Implementation: "libzmq", Transport: "tcp", Kind: result.Latency, Size: 32768, LatencyUS: 150},
+	recs := []bysize.Record{
+		{Implementation: "libzmq", Transport: "tcp", Kind: bysize.Latency, Size: 1, LatencyUS: 80},
+		{Implementation: "libzmq", Transport: "tcp", Kind: bysize.Latency, Size: 8, LatencyUS: 90},
+		{Implementation: "libzmq", Transport: "tcp", Kind: bysize.Latency, Size: 64, LatencyUS: 95},
+		{Implementation: "libzmq", Transport: "tcp", Kind: bysize.Latency, Size: 4096, LatencyUS: 120},
+		{Implementation: "libzmq", Transport: "tcp", Kind: bysize.Latency, Size: 32768, LatencyUS: 150},
 	}
 	d := merge(recs)
-	p := panel{sizes: d.sizes, series: seriesOf(d, result.Latency, func(r result.Record) float64 { return r.LatencyUS })}
+	p := panel{sizes: d.sizes, series: seriesOf(d, bysize.Latency, func(r bysize.Record) float64 { return r.LatencyUS })}
 	var b strings.Builder
 	if err := writeSVG(&b, p); err != nil {
 		t.Fatal(err)
@@ -266,7 +266,7 @@ func TestBadInputFailsClearly(t *testing.T) {
 	if err := runCLI([]string{"-in", filepath.Join(dir, "syntax.jsonl"), "-out", dir}, io.Discard); !strings.Contains(err.Error(), ":2:") {
 		t.Errorf("syntax error not on line 2: %v", err)
 	}
-	if err := runCLI([]string{"-in", filepath.Join(dir, "kind.jsonl"), "-out", dir}, io.Discard); !errors.Is(err, result.ErrInvalid) {
+	if err := runCLI([]string{"-in", filepath.Join(dir, "kind.jsonl"), "-out", dir}, io.Discard); !errors.Is(err, bysize.ErrInvalid) {
 		t.Errorf("bad kind: %v, want ErrInvalid", err)
 	}
 	if err := runCLI([]string{"-dir", t.TempDir()}, io.Discard); !errors.Is(err, ErrNoInput) {
@@ -299,7 +299,7 @@ func TestNumberFormats(t *testing.T) {
 }
 
 func TestMedianPicksAMeasuredRun(t *testing.T) {
-	runs := []result.Record{{MsgsPerSec: 4}, {MsgsPerSec: 1}, {MsgsPerSec: 3}, {MsgsPerSec: 2}}
+	runs := []bysize.Record{{MsgsPerSec: 4}, {MsgsPerSec: 1}, {MsgsPerSec: 3}, {MsgsPerSec: 2}}
 	if got := median(runs).MsgsPerSec; got != 2 {
 		t.Errorf("median of 1–4 = %g, want the lower middle, 2", got)
 	}

@@ -5,7 +5,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/troupe-go/troupe/bench/compare/cmd/sizetable/result"
+	"github.com/troupe-go/troupe/bench/bysize"
 )
 
 // missing marks a figure nobody measured.
@@ -19,13 +19,13 @@ type column struct {
 }
 
 var metrics = []struct {
-	kind   result.Kind
+	kind   bysize.Kind
 	suffix string
 	value  func(c cell) string
 }{
-	{result.Throughput, "msgs/s", func(c cell) string { return rate(c.rec.MsgsPerSec) }},
-	{result.Throughput, "Mbit/s", func(c cell) string { return sig3(c.rec.MbitPerSec) }},
-	{result.Latency, "latency µs", func(c cell) string { return sig3(c.rec.LatencyUS) }},
+	{bysize.Throughput, "msgs/s", func(c cell) string { return rate(c.rec.MsgsPerSec) }},
+	{bysize.Throughput, "Mbit/s", func(c cell) string { return sig3(c.rec.MbitPerSec) }},
+	{bysize.Latency, "latency µs", func(c cell) string { return sig3(c.rec.LatencyUS) }},
 }
 
 // writeMarkdown writes bysize.md: an introduction, one table per transport,
@@ -77,7 +77,7 @@ func writeTable(b *strings.Builder, d *dataset, transport string) {
 	}
 	b.WriteString("\n|---:|" + strings.Repeat("---:|", len(cols)) + "\n")
 	for _, size := range d.sizes {
-		fmt.Fprintf(b, "| %s |", sizeLabel(size))
+		fmt.Fprintf(b, "| %s |", bysize.Label(size))
 		for i, c := range cols {
 			kind := metrics[i/len(d.impls)].kind
 			text := missing
@@ -126,13 +126,13 @@ func runsText(r [2]int) string {
 func referenceGaps(d *dataset) string {
 	var gaps []string
 	for _, m := range []struct {
-		kind result.Kind
+		kind bysize.Kind
 		name string
-	}{{result.Throughput, "throughput"}, {result.Latency, "latency"}} {
+	}{{bysize.Throughput, "throughput"}, {bysize.Latency, "latency"}} {
 		var sizes []string
 		for _, s := range canonicalSizes {
-			if _, ok := d.get("zeromq-2014", result.AnyTransport, m.kind, s); !ok {
-				sizes = append(sizes, sizeLabel(s))
+			if _, ok := d.get("zeromq-2014", bysize.AnyTransport, m.kind, s); !ok {
+				sizes = append(sizes, bysize.Label(s))
 			}
 		}
 		if len(sizes) > 0 {

@@ -1,7 +1,7 @@
 package main
 
 import (
-	"github.com/troupe-go/troupe/bench/compare/cmd/sizetable/result"
+	"github.com/troupe-go/troupe/bench/bysize"
 )
 
 // A point is one measured value at one message size.
@@ -22,21 +22,21 @@ type series struct {
 var (
 	implColors  = map[string]string{"troupe": "#d62728", "libzmq": "#1f77b4", "zeromq-2014": "#555555"}
 	extraColors = []string{"#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#bcbd22", "#17becf", "#ff7f0e"}
-	dashes      = map[string]string{"tcp": "", "ipc": "7 4", result.AnyTransport: "2 3"}
+	dashes      = map[string]string{"tcp": "", "ipc": "7 4", bysize.AnyTransport: "2 3"}
 	extraDashes = []string{"1 3", "9 3 2 3", "4 2"}
 )
 
 // seriesOf builds one series per implementation and transport that has
 // figures of kind, each value picked from a cell by value.
-func seriesOf(d *dataset, kind result.Kind, value func(result.Record) float64) []series {
+func seriesOf(d *dataset, kind bysize.Kind, value func(bysize.Record) float64) []series {
 	var out []series
 	for i, impl := range d.impls {
-		for j, t := range append(append([]string{}, d.transports...), result.AnyTransport) {
+		for j, t := range append(append([]string{}, d.transports...), bysize.AnyTransport) {
 			if !d.has(impl, t, kind) {
 				continue
 			}
 			s := series{label: implLabel(impl) + " " + t, color: colorOf(impl, i), dash: dashOf(t, j)}
-			if t == result.AnyTransport {
+			if t == bysize.AnyTransport {
 				s.label, s.square = implLabel(impl)+" (reference)", true
 			}
 			for _, size := range d.sizes {
@@ -52,11 +52,11 @@ func seriesOf(d *dataset, kind result.Kind, value func(result.Record) float64) [
 
 // unmeasured lists the known implementations without any figure of kind,
 // for the legend to say so.
-func unmeasured(d *dataset, kind result.Kind) []string {
+func unmeasured(d *dataset, kind bysize.Kind) []string {
 	var out []string
 	for _, impl := range knownImpls {
 		found := false
-		for _, t := range append(append([]string{}, d.transports...), result.AnyTransport) {
+		for _, t := range append(append([]string{}, d.transports...), bysize.AnyTransport) {
 			found = found || d.has(impl, t, kind)
 		}
 		if !found {

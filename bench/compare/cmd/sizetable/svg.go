@@ -7,6 +7,8 @@ import (
 	"math"
 	"slices"
 	"strings"
+
+	"github.com/troupe-go/troupe/bench/bysize"
 )
 
 // A panel is one log-log chart: message size across, a metric up.
@@ -123,7 +125,7 @@ func (p panel) drawXGrid(b *strings.Builder, s scale) {
 		x := s.x(size)
 		fmt.Fprintf(b, `<line x1="%.1f" x2="%.1f" y1="%d" y2="%d" stroke="#dddddd"/>`+"\n", x, x, marginT, marginT+plotH)
 		fmt.Fprintf(b, `<text x="%.1f" y="%d" font-size="12" text-anchor="middle">%s</text>`+"\n",
-			x, marginT+plotH+18, esc(sizeLabel(size)))
+			x, marginT+plotH+18, esc(bysize.Label(size)))
 	}
 }
 

@@ -1,8 +1,8 @@
 // Zmqsize measures libzmq by message size — the classic ZeroMQ table of
 // messages/s, Mbit/s and one-way latency for 1 B … 8 MB — over tcp and ipc,
 // and writes one JSON line per measurement (the format of package
-// github.com/troupe-go/troupe/bench/compare/cmd/sizetable/result) for the
-// sizetable command to merge with Troupe's figures and the 2014 reference.
+// github.com/troupe-go/troupe/bench/bysize) for the sizetable command to
+// merge with Troupe's figures and the 2014 reference.
 //
 // # What it measures
 //
@@ -18,7 +18,8 @@
 // then count timed ones; one-way latency = elapsed / (2 × count).
 //
 // Counts shrink with the size so that each size takes about one second or
-// less at -scale 1 (a rough cost model in sizes.go); -scale multiplies them.
+// less at -scale 1 (a rough cost model, costs in run.go); -scale multiplies
+// them.
 // tcp runs on 127.0.0.1 with an ephemeral port, ipc in a fresh temporary
 // directory. Every blocking call wakes every 200 ms to check the -timeout
 // and whether the peer died, so a failure is reported, never waited on.

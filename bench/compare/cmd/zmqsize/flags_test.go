@@ -6,55 +6,17 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/troupe-go/troupe/bench/compare/cmd/sizetable/result"
+	"github.com/troupe-go/troupe/bench/bysize"
 )
-
-func TestParseSizes(t *testing.T) {
-	got, err := parseSizes(defaultSizes)
-	want := []int{1, 8, 64, 512, 4096, 32768, 131072, 524288, 2097152, 8388608}
-	if err != nil || !slices.Equal(got, want) {
-		t.Errorf("parseSizes(default) = %v, %v; want %v", got, err, want)
-	}
-	for _, bad := range []string{"", "0", "-1", "x", "4q", "1,1", "65M", "1,,8", "k"} {
-		if _, err := parseSizes(bad); !errors.Is(err, ErrBadSize) {
-			t.Errorf("parseSizes(%q) error = %v, want ErrBadSize", bad, err)
-		}
-	}
-}
-
-func TestSizeLabel(t *testing.T) {
-	for n, want := range map[int]string{1: "1 B", 1000: "1000 B", 4096: "4 kB", 5000: "5000 B", 2 << 20: "2 MB"} {
-		if got := sizeLabel(n); got != want {
-			t.Errorf("sizeLabel(%d) = %q, want %q", n, got, want)
-		}
-	}
-}
-
-// TestCountsShrinkWithSize: bigger messages get fewer repetitions, never
-// fewer than the minimum, and scale multiplies them.
-func TestCountsShrinkWithSize(t *testing.T) {
-	sizes, _ := parseSizes(defaultSizes)
-	prevThr, prevLat := maxCount+1, maxCount+1
-	for _, s := range sizes {
-		thr, lat := throughputCount(s, 1), latencyCount(s, 1)
-		if thr > prevThr || lat > prevLat || thr < 2 || lat < 1 {
-			t.Errorf("size %d: counts %d, %d after %d, %d", s, thr, lat, prevThr, prevLat)
-		}
-		prevThr, prevLat = thr, lat
-		if half := throughputCount(s, 0.5); thr > 20 && (half < thr/2-1 || half > thr/2+1) {
-			t.Errorf("size %d: scale 0.5 gives %d of %d", s, half, thr)
-		}
-	}
-	if throughputCount(1, 1e-9) != 2 || latencyCount(8<<20, 1e-9) != 1 {
-		t.Error("tiny scales must keep the minimum counts")
-	}
-}
 
 func TestParseFlags(t *testing.T) {
 	c, out, app, err := parseFlags([]string{"-sizes", "8,2M", "-transport", "ipc", "-kind", "latency", "-o", "x.jsonl", "-append"}, &bytes.Buffer{})
 	if err != nil || !slices.Equal(c.sizes, []int{8, 2 << 20}) || !slices.Equal(c.transports, []string{"ipc"}) ||
-		!slices.Equal(c.kinds, []result.Kind{result.Latency}) || out != "x.jsonl" || !app {
+		!slices.Equal(c.kinds, []bysize.Kind{bysize.Latency}) || out != "x.jsonl" || !app {
 		t.Errorf("parseFlags = %+v, %q, %v, %v", c, out, app, err)
+	}
+	if c, _, _, err := parseFlags([]string{"-sizes", "64M"}, &bytes.Buffer{}); err != nil || !slices.Equal(c.sizes, []int{64 << 20}) {
+		t.Errorf("-sizes 64M (the largest): %v, %v", c.sizes, err)
 	}
 	bad := []struct {
 		args []string
@@ -65,7 +27,8 @@ func TestParseFlags(t *testing.T) {
 		{[]string{"-timeout", "-1s"}, ErrBadFlag},
 		{[]string{"-kind", "speed"}, ErrBadFlag},
 		{[]string{"extra"}, ErrBadFlag},
-		{[]string{"-sizes", "8,8"}, ErrBadSize},
+		{[]string{"-sizes", "8,8"}, bysize.ErrBadSize},
+		{[]string{"-sizes", "65M"}, bysize.ErrBadSize},
 	}
 	for _, b := range bad {
 		if _, _, _, err := parseFlags(b.args, &bytes.Buffer{}); !errors.Is(err, b.want) {

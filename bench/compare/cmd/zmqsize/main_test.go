@@ -15,13 +15,13 @@ import (
 
 	"go.uber.org/goleak"
 
-	"github.com/troupe-go/troupe/bench/compare/cmd/sizetable/result"
+	"github.com/troupe-go/troupe/bench/bysize"
 )
 
 // TestMain lets the test binary serve as its own peer process, the way the
 // zmqsize binary does, before checking for leaked goroutines.
 func TestMain(m *testing.M) {
-	if os.Getenv(peerEnv) != "" {
+	if bysize.IsPeer(peerEnv) {
 		os.Exit(peerMain(os.Args[1:]))
 	}
 	goleak.VerifyTestMain(m)
@@ -43,7 +43,7 @@ func TestTinyRunWritesSaneJSON(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	recs, err := result.Read(f, out)
+	recs, err := bysize.Read(f, out)
 	if err != nil {
 		t.Fatalf("output does not read back: %v", err)
 	}
@@ -57,7 +57,7 @@ func TestTinyRunWritesSaneJSON(t *testing.T) {
 	}
 	var got []string
 	for _, r := range recs {
-		got = append(got, r.Transport+" "+string(r.Kind)+" "+sizeLabel(r.Size))
+		got = append(got, r.Transport+" "+string(r.Kind)+" "+bysize.Label(r.Size))
 		checkRecord(t, r)
 	}
 	if !slices.Equal(got, want) {
@@ -68,9 +68,9 @@ func TestTinyRunWritesSaneJSON(t *testing.T) {
 	}
 }
 
-func checkRecord(t *testing.T, r result.Record) {
+func checkRecord(t *testing.T, r bysize.Record) {
 	t.Helper()
-	name := r.Transport + " " + string(r.Kind) + " " + sizeLabel(r.Size)
+	name := r.Transport + " " + string(r.Kind) + " " + bysize.Label(r.Size)
 	if r.Implementation != "libzmq" || !strings.HasPrefix(r.Detail, "libzmq 4.") || r.Time == "" {
 		t.Errorf("%s: implementation %q, detail %q, time %q", name, r.Implementation, r.Detail, r.Time)
 	}
@@ -78,8 +78,8 @@ func checkRecord(t *testing.T, r result.Record) {
 		t.Errorf("%s: elapsed %g s", name, r.ElapsedS)
 	}
 	switch r.Kind {
-	case result.Throughput:
-		if want := throughputCount(r.Size, 0.002); r.Count != want {
+	case bysize.Throughput:
+		if want := costs.ThroughputCount(r.Size, 0.002); r.Count != want {
 			t.Errorf("%s: count %d, want %d", name, r.Count, want)
 		}
 		near(t, name+" msgs/s", r.MsgsPerSec, float64(r.Count-1)/r.ElapsedS)
@@ -87,8 +87,8 @@ func checkRecord(t *testing.T, r result.Record) {
 		if r.LatencyUS != 0 {
 			t.Errorf("%s: throughput record carries latency %g", name, r.LatencyUS)
 		}
-	case result.Latency:
-		if want := latencyCount(r.Size, 0.002); r.Count != want {
+	case bysize.Latency:
+		if want := costs.LatencyCount(r.Size, 0.002); r.Count != want {
 			t.Errorf("%s: count %d, want %d", name, r.Count, want)
 		}
 		near(t, name+" latency", r.LatencyUS, r.ElapsedS*1e6/float64(2*r.Count))
@@ -105,16 +105,16 @@ func near(t *testing.T, what string, got, want float64) {
 	}
 }
 
-func testConfig(spawn spawnFunc, timeout time.Duration) config {
+func testConfig(spawn bysize.SpawnFunc, timeout time.Duration) config {
 	return config{
 		sizes:      []int{8},
 		transports: []string{"tcp"},
-		kinds:      []result.Kind{result.Throughput},
+		kinds:      []bysize.Kind{bysize.Throughput},
 		scale:      0.001,
 		timeout:    timeout,
 		spawn:      spawn,
 		out:        &bytes.Buffer{},
-		log:        newLogger(&bytes.Buffer{}, false),
+		log:        bysize.NewLogger(&bytes.Buffer{}, false),
 	}
 }
 
@@ -124,11 +124,11 @@ func TestFailingPeerIsReported(t *testing.T) {
 	spawn := func(ctx context.Context, _ []string) (*exec.Cmd, error) {
 		return exec.CommandContext(ctx, "/bin/sh", "-c", "echo boom >&2; exit 3"), nil
 	}
-	for _, kind := range []result.Kind{result.Throughput, result.Latency} {
+	for _, kind := range []bysize.Kind{bysize.Throughput, bysize.Latency} {
 		c := testConfig(spawn, 20*time.Second)
-		c.kinds = []result.Kind{kind}
+		c.kinds = []bysize.Kind{kind}
 		err := run(t.Context(), c)
-		if !errors.Is(err, ErrPeerExited) || !strings.Contains(err.Error(), "boom") {
+		if !errors.Is(err, bysize.ErrPeerExited) || !strings.Contains(err.Error(), "boom") {
 			t.Errorf("%s: run = %v, want ErrPeerExited with the peer's stderr", kind, err)
 		}
 	}
@@ -158,16 +158,16 @@ func TestResultsAreWrittenAsTheyCome(t *testing.T) {
 		if calls == 2 {
 			return exec.CommandContext(ctx, "/bin/false"), nil
 		}
-		return spawnSelf(ctx, args)
+		return bysize.SpawnSelf(peerEnv)(ctx, args)
 	}
 	c := testConfig(spawn, 20*time.Second)
 	c.sizes = []int{8, 64}
 	var out bytes.Buffer
 	c.out = &out
-	if err := run(t.Context(), c); !errors.Is(err, ErrPeerExited) {
+	if err := run(t.Context(), c); !errors.Is(err, bysize.ErrPeerExited) {
 		t.Fatalf("run = %v, want ErrPeerExited from the second peer", err)
 	}
-	recs, err := result.Read(&out, "output")
+	recs, err := bysize.Read(&out, "output")
 	if err != nil || len(recs) != 1 || recs[0].Size != 8 {
 		t.Errorf("output = %+v, %v; want the one 8 B record", recs, err)
 	}

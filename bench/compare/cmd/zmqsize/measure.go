@@ -9,7 +9,7 @@ import (
 
 	zmq "github.com/pebbe/zmq4"
 
-	"github.com/troupe-go/troupe/bench/compare/cmd/sizetable/result"
+	"github.com/troupe-go/troupe/bench/bysize"
 )
 
 // ErrTooShort is returned when a run is too short for the clock to see.
@@ -19,24 +19,20 @@ var ErrTooShort = errors.New("zmqsize: run too short to time")
 // process, finished before ctx's deadline.
 type measurement struct {
 	transport string
-	kind      result.Kind
+	kind      bysize.Kind
 	size      int
 	count     int // messages (throughput) or timed round trips (latency)
-	spawn     spawnFunc
+	spawn     bysize.SpawnFunc
 }
 
 // peerArgs are the command-line arguments of the peer process.
 func (m measurement) peerArgs(ctx context.Context, role, endpoint string, count int) []string {
-	deadline, ok := ctx.Deadline()
-	if !ok {
-		deadline = time.Now().Add(time.Hour)
-	}
 	return []string{
 		"-role", role,
 		"-endpoint", endpoint,
 		"-size", strconv.Itoa(m.size),
 		"-count", strconv.Itoa(count),
-		"-deadline", deadline.Format(time.RFC3339Nano),
+		"-deadline", bysize.DeadlineArg(ctx),
 	}
 }
 
@@ -52,27 +48,27 @@ func (m measurement) run(ctx context.Context, t zmq.Type, role string, peerCount
 	if err := setTimeouts(l.sock); err != nil {
 		return 0, err
 	}
-	p, err := startPeer(ctx, m.spawn, m.peerArgs(ctx, role, l.endpoint, peerCount))
+	p, err := bysize.StartPeer(ctx, m.spawn, m.peerArgs(ctx, role, l.endpoint, peerCount))
 	if err != nil {
 		return 0, err
 	}
 	elapsed, err := exchange(l.sock, watch{ctx: ctx, peer: p})
 	if err != nil {
-		p.kill()
-		return 0, fmt.Errorf("%s %s %s: %w", m.transport, m.kind, sizeLabel(m.size), err)
+		p.Kill()
+		return 0, fmt.Errorf("%s %s %s: %w", m.transport, m.kind, bysize.Label(m.size), err)
 	}
-	if err := p.finish(); err != nil {
-		return 0, fmt.Errorf("%s %s %s: %w", m.transport, m.kind, sizeLabel(m.size), err)
+	if err := p.Finish(); err != nil {
+		return 0, fmt.Errorf("%s %s %s: %w", m.transport, m.kind, bysize.Label(m.size), err)
 	}
 	if elapsed <= 0 {
-		return 0, fmt.Errorf("%s %s %s: %w", m.transport, m.kind, sizeLabel(m.size), ErrTooShort)
+		return 0, fmt.Errorf("%s %s %s: %w", m.transport, m.kind, bysize.Label(m.size), ErrTooShort)
 	}
 	return elapsed, nil
 }
 
 // measure runs m and returns its record.
-func (m measurement) measure(ctx context.Context) (result.Record, error) {
-	rec := result.Record{
+func (m measurement) measure(ctx context.Context) (bysize.Record, error) {
+	rec := bysize.Record{
 		Implementation: "libzmq",
 		Transport:      m.transport,
 		Kind:           m.kind,
@@ -81,23 +77,23 @@ func (m measurement) measure(ctx context.Context) (result.Record, error) {
 		Time:           time.Now().UTC().Format(time.RFC3339),
 	}
 	switch m.kind {
-	case result.Throughput:
+	case bysize.Throughput:
 		elapsed, err := m.throughput(ctx)
 		if err != nil {
-			return result.Record{}, err
+			return bysize.Record{}, err
 		}
 		rec.ElapsedS = elapsed.Seconds()
 		rec.MsgsPerSec = float64(m.count-1) / elapsed.Seconds()
-		rec.MbitPerSec = result.Mbit(rec.MsgsPerSec, m.size)
-	case result.Latency:
+		rec.MbitPerSec = bysize.Mbit(rec.MsgsPerSec, m.size)
+	case bysize.Latency:
 		elapsed, err := m.latency(ctx)
 		if err != nil {
-			return result.Record{}, err
+			return bysize.Record{}, err
 		}
 		rec.ElapsedS = elapsed.Seconds()
 		rec.LatencyUS = elapsed.Seconds() * 1e6 / float64(2*m.count)
 	default:
-		return result.Record{}, fmt.Errorf("%w: kind %q", result.ErrInvalid, m.kind)
+		return bysize.Record{}, fmt.Errorf("%w: kind %q", bysize.ErrInvalid, m.kind)
 	}
 	rec.Detail = detail(m.kind)
 	return rec, rec.Validate()

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	zmq "github.com/pebbe/zmq4"
+
+	"github.com/troupe-go/troupe/bench/bysize"
 )
 
 // The roles a peer process plays.
@@ -50,9 +52,9 @@ func parsePeer(args []string, stderr io.Writer) (peerConfig, error) {
 	if err := fs.Parse(args); err != nil {
 		return pc, fmt.Errorf("peer arguments: %w", err)
 	}
-	dl, err := time.Parse(time.RFC3339Nano, deadline)
+	dl, err := bysize.ParseDeadline(deadline)
 	if err != nil {
-		return pc, fmt.Errorf("peer -deadline: %w", err)
+		return pc, err
 	}
 	pc.deadline = dl
 	if pc.role != rolePush && pc.role != roleEcho {

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	zmq "github.com/pebbe/zmq4"
+
+	"github.com/troupe-go/troupe/bench/bysize"
 )
 
 // pollEvery is the socket send/receive timeout: how often a blocked call
@@ -21,7 +23,7 @@ var ErrWrongSize = errors.New("zmqsize: message of wrong size")
 // the measuring side, once the peer process has exited.
 type watch struct {
 	ctx  context.Context
-	peer *peer // nil on the peer's own side
+	peer *bysize.Peer // nil on the peer's own side
 }
 
 // check is called each time a socket call times out. A peer that has just
@@ -33,7 +35,7 @@ func (w watch) check(grace *bool) error {
 	if w.peer == nil {
 		return nil
 	}
-	if err := w.peer.gone(); err != nil {
+	if err := w.peer.Exited(); err != nil {
 		if *grace {
 			return err
 		}
