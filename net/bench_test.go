@@ -44,7 +44,7 @@ func BenchmarkRemoteSend(b *testing.B) {
 				actor.WithMailbox(mailbox.WithCapacity(4096)))
 			ref.Node = nb.Address()
 			ctx := context.Background()
-			msg := msgPing{N: 1, Text: "hello"}
+			var msg any = msgPing{N: 1, Text: "hello"} // boxed once, not per send
 			b.ReportAllocs()
 			b.ResetTimer()
 			start := time.Now()
