@@ -12,7 +12,7 @@
 //     [Read]).
 //   - Peers: the measuring process re-executes itself as its peer
 //     ([SpawnSelf], [StartPeer], [Peer]), with a deadline ([DeadlineArg],
-//     [ParseDeadline]).
+//     [ParsePeerFlags]).
 //   - The commands' frame: [Main], [WithOutput], [NewLogger].
 //
 // # The result format

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -52,10 +53,15 @@ func DeadlineArg(ctx context.Context) string {
 	return deadline.Format(time.RFC3339Nano)
 }
 
-// ParseDeadline reads a -deadline value written by DeadlineArg; an empty
-// or malformed one is an error.
-func ParseDeadline(s string) (time.Time, error) {
-	dl, err := time.Parse(time.RFC3339Nano, s)
+// ParsePeerFlags adds the -deadline flag (see DeadlineArg) to fs, parses
+// a peer process's args with it, and returns the deadline. A flag error,
+// or a missing or malformed deadline, is an error.
+func ParsePeerFlags(fs *flag.FlagSet, args []string) (time.Time, error) {
+	deadline := fs.String("deadline", "", "RFC 3339 time to give up at")
+	if err := fs.Parse(args); err != nil {
+		return time.Time{}, fmt.Errorf("peer arguments: %w", err)
+	}
+	dl, err := time.Parse(time.RFC3339Nano, *deadline)
 	if err != nil {
 		return time.Time{}, fmt.Errorf("peer -deadline: %w", err)
 	}

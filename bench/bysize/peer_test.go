@@ -3,6 +3,7 @@ package bysize_test
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -125,15 +126,22 @@ func TestDeadline(t *testing.T) {
 	want := time.Date(2030, 1, 2, 3, 4, 5, 6, time.UTC)
 	ctx, cancel := context.WithDeadline(t.Context(), want)
 	defer cancel()
-	got, err := bysize.ParseDeadline(bysize.DeadlineArg(ctx))
-	if err != nil || !got.Equal(want) {
-		t.Errorf("round trip = %v, %v; want %v", got, err, want)
+	fs := flag.NewFlagSet("peer", flag.ContinueOnError)
+	size := fs.Int("size", 0, "a peer flag")
+	got, err := bysize.ParsePeerFlags(fs, []string{"-size", "8", "-deadline", bysize.DeadlineArg(ctx)})
+	if err != nil || !got.Equal(want) || *size != 8 {
+		t.Errorf("round trip = %v, %v, size %d; want %v, size 8", got, err, *size, want)
 	}
-	got, err = bysize.ParseDeadline(bysize.DeadlineArg(context.Background()))
+	fs = flag.NewFlagSet("peer", flag.ContinueOnError)
+	got, err = bysize.ParsePeerFlags(fs, []string{"-deadline", bysize.DeadlineArg(context.Background())})
 	if d := time.Until(got); err != nil || d < 59*time.Minute || d > time.Hour {
 		t.Errorf("no deadline: %v, %v; want an hour from now", got, err)
 	}
-	if _, err := bysize.ParseDeadline(""); err == nil {
-		t.Error("empty deadline accepted")
+	for _, args := range [][]string{nil, {"-deadline", "tomorrow"}, {"-nosuch"}} {
+		fs = flag.NewFlagSet("peer", flag.ContinueOnError)
+		fs.SetOutput(io.Discard)
+		if _, err := bysize.ParsePeerFlags(fs, args); err == nil {
+			t.Errorf("%q accepted", args)
+		}
 	}
 }

@@ -49,7 +49,6 @@ type peerConfig struct {
 
 func parsePeer(args []string, stderr io.Writer) (peerConfig, error) {
 	var pc peerConfig
-	var deadline string
 	fs := flag.NewFlagSet("remote peer", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&pc.role, "role", "", "send or echo")
@@ -58,12 +57,8 @@ func parsePeer(args []string, stderr io.Writer) (peerConfig, error) {
 	fs.StringVar(&pc.msg, "msg", msgBytes, "send: bytes or tick")
 	fs.IntVar(&pc.size, "size", 1, "send: message size in bytes")
 	fs.IntVar(&pc.count, "count", 0, "send: messages to send")
-	fs.StringVar(&deadline, "deadline", "", "RFC 3339 time to give up at")
 	fs.StringVar(&pc.cpuProfile, "cpuprofile", "", "write a CPU profile to the file")
-	if err := fs.Parse(args); err != nil {
-		return pc, fmt.Errorf("peer arguments: %w", err)
-	}
-	dl, err := bysize.ParseDeadline(deadline)
+	dl, err := bysize.ParsePeerFlags(fs, args)
 	if err != nil {
 		return pc, err
 	}

@@ -41,18 +41,13 @@ type peerConfig struct {
 
 func parsePeer(args []string, stderr io.Writer) (peerConfig, error) {
 	var pc peerConfig
-	var deadline string
 	fs := flag.NewFlagSet("zmqsize peer", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&pc.role, "role", "", "push or echo")
 	fs.StringVar(&pc.endpoint, "endpoint", "", "endpoint to connect to")
 	fs.IntVar(&pc.size, "size", 0, "message size in bytes")
 	fs.IntVar(&pc.count, "count", 0, "messages to send or requests to answer")
-	fs.StringVar(&deadline, "deadline", "", "RFC 3339 time to give up at")
-	if err := fs.Parse(args); err != nil {
-		return pc, fmt.Errorf("peer arguments: %w", err)
-	}
-	dl, err := bysize.ParseDeadline(deadline)
+	dl, err := bysize.ParsePeerFlags(fs, args)
 	if err != nil {
 		return pc, err
 	}
