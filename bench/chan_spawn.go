@@ -2,7 +2,6 @@ package bench
 
 import (
 	"context"
-	"sync/atomic"
 	"time"
 )
 
@@ -17,31 +16,24 @@ type chanActor struct {
 // capacity 1; send each one Msg; wait until all have handled theirs; then
 // stop them one by one (close the inbox, wait for the goroutine to exit).
 func (c *Chan) Spawn(ctx context.Context, n int) (Result, error) {
-	r := Result{Runtime: c.Name(), Workload: W4Spawn, N: n}
-	if err := checkN(r.Workload, n, 1); err != nil {
-		return r, err
-	}
-	probe, err := StartPeak()
+	r, probe, err := startSpawn(c.Name(), n)
 	if err != nil {
 		return r, err
 	}
-	// handled is shared by all n goroutines: an atomic is the cheapest
-	// correct counter, and the last one to count closes all.
-	var handled atomic.Int64
-	all := make(chan struct{})
+	handled := newCountdown(n) // the last goroutine to count closes handled.done
 	start := time.Now()
 	actors := make([]chanActor, n)
 	for i := range actors {
 		a := chanActor{inbox: make(chan Msg, 1), done: make(chan struct{})}
 		actors[i] = a
-		go a.run(&handled, int64(n), all)
+		go a.run(handled)
 	}
 	for i := range actors {
 		actors[i].inbox <- Msg{V: int64(i)} // capacity 1, never blocks
 	}
 	var waitErr error
 	select {
-	case <-all:
+	case <-handled.done:
 	case <-ctx.Done():
 		waitErr = ctx.Err()
 	}
@@ -50,18 +42,16 @@ func (c *Chan) Spawn(ctx context.Context, n int) (Result, error) {
 		<-actors[i].done
 	}
 	r.Elapsed = time.Since(start)
-	r.Counted = int(handled.Load())
+	r.Counted = handled.counted()
 	if waitErr != nil {
 		return r, Incomplete(ctx, r)
 	}
 	return r, probe.Finish(&r)
 }
 
-func (a chanActor) run(handled *atomic.Int64, n int64, all chan<- struct{}) {
+func (a chanActor) run(handled *countdown) {
 	defer close(a.done)
 	for range a.inbox {
-		if handled.Add(1) == n {
-			close(all)
-		}
+		handled.add()
 	}
 }

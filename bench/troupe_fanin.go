@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/troupe-go/troupe/actor"
@@ -21,14 +20,13 @@ func (t *Troupe) FanIn(ctx context.Context, n, p int) (Result, error) {
 	if err := checkN(r.Workload, n, p); err != nil {
 		return r, err
 	}
-	// counted is written by the actor and read by this goroutine after done
-	// or on timeout: an atomic.
-	var counted atomic.Int64
-	done := make(chan struct{})
+	// counted is written by the actor and read by this goroutine after
+	// counted.done or on timeout.
+	counted := newCountdown(n)
 	err := withSystem(ctx, func(sys *actor.System) error {
 		sink, err := sys.Spawn(ctx, actor.Func(func(pr *actor.Process) error {
-			if _, ok := pr.Message().(Msg); ok && counted.Add(1) == int64(n) {
-				close(done)
+			if _, ok := pr.Message().(Msg); ok {
+				counted.add()
 			}
 			return nil
 		}), actor.WithMailbox(
@@ -40,7 +38,7 @@ func (t *Troupe) FanIn(ctx context.Context, n, p int) (Result, error) {
 		}
 		start := time.Now()
 		sendErr := troupeProduce(ctx, sys, sink, n, p)
-		err = waitDone(ctx, done)
+		err = waitDone(ctx, counted.done)
 		r.Elapsed = time.Since(start)
 		if st, ok := sys.MailboxStats(sink); ok {
 			r.Drops = st.Lost()
@@ -52,7 +50,7 @@ func (t *Troupe) FanIn(ctx context.Context, n, p int) (Result, error) {
 		}
 		return err
 	})
-	r.Counted = int(counted.Load())
+	r.Counted = counted.counted()
 	return r, t.finish(ctx, r, err)
 }
 

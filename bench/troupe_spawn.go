@@ -3,7 +3,6 @@ package bench
 import (
 	"context"
 	"fmt"
-	"sync/atomic"
 	"time"
 
 	"github.com/troupe-go/troupe/actor"
@@ -13,21 +12,14 @@ import (
 // each one Msg with System.Send, wait until all have handled theirs, then
 // call System.Stop on each in turn (each waits for its actor to stop).
 func (t *Troupe) Spawn(ctx context.Context, n int) (Result, error) {
-	r := Result{Runtime: t.Name(), Workload: W4Spawn, N: n}
-	if err := checkN(r.Workload, n, 1); err != nil {
-		return r, err
-	}
-	probe, err := StartPeak()
+	r, probe, err := startSpawn(t.Name(), n)
 	if err != nil {
 		return r, err
 	}
-	// handled is shared by all n actors: an atomic is the cheapest correct
-	// counter, and the actor that brings it to n closes all.
-	var handled atomic.Int64
-	all := make(chan struct{})
+	handled := newCountdown(n) // the actor that counts the n-th closes handled.done
 	b := actor.Func(func(p *actor.Process) error {
-		if _, ok := p.Message().(Msg); ok && handled.Add(1) == int64(n) {
-			close(all)
+		if _, ok := p.Message().(Msg); ok {
+			handled.add()
 		}
 		return nil
 	})
@@ -46,7 +38,7 @@ func (t *Troupe) Spawn(ctx context.Context, n int) (Result, error) {
 				return fmt.Errorf("bench: send to %d: %w", i, err)
 			}
 		}
-		if err := waitDone(ctx, all); err != nil {
+		if err := waitDone(ctx, handled.done); err != nil {
 			return err
 		}
 		for i, ref := range refs {
@@ -57,7 +49,7 @@ func (t *Troupe) Spawn(ctx context.Context, n int) (Result, error) {
 		r.Elapsed = time.Since(start)
 		return nil
 	})
-	r.Counted = int(handled.Load())
+	r.Counted = handled.counted()
 	if err != nil {
 		return r, t.finish(ctx, r, err)
 	}

@@ -73,6 +73,17 @@ func split(n, p, i int) int {
 	return q
 }
 
+// startSpawn begins a W4 run of runtime with n actors: it checks n and
+// starts measuring the peak memory (see StartPeak).
+func startSpawn(runtime string, n int) (Result, PeakProbe, error) {
+	r := Result{Runtime: runtime, Workload: W4Spawn, N: n}
+	if err := checkN(r.Workload, n, 1); err != nil {
+		return r, PeakProbe{}, err
+	}
+	probe, err := StartPeak()
+	return r, probe, err
+}
+
 // Incomplete returns the error for a run cut short by ctx: it wraps
 // [ErrIncomplete] and the context's cause, and says how far r got.
 func Incomplete(ctx context.Context, r Result) error {
