@@ -75,3 +75,27 @@ func TestEndpoints(t *testing.T) {
 		t.Fatalf("request to itself through an endpoint: %#v, %v", reply, err)
 	}
 }
+
+// TestSelfByEndpoint: refs that name this node by another of its
+// endpoints are local for every operation.
+func TestSelfByEndpoint(t *testing.T) {
+	ctx := testContext(t)
+	ipc := endpoint(t, "ipc")
+	sys, n := startNode(t, "tcp://127.0.0.1:0", WithEndpoints(ipc))
+	ref := spawn(t, sys, echo(nil), actor.WithName("echo"))
+	alias := actor.Ref{Node: ipc, Name: ref.Name, ID: ref.ID}
+	got, err := sys.LookupOn(ctx, ipc, "echo")
+	if err != nil || got.ID != ref.ID {
+		t.Fatalf("lookup through an endpoint: %v, %v", got, err)
+	}
+	notices := watcher(t, sys, alias)
+	if err := sys.Stop(ctx, alias); err != nil || sys.Alive(ref) {
+		t.Fatalf("stop through an endpoint: %v (alive: %v)", err, sys.Alive(ref))
+	}
+	if m := recv(t, notices, "Terminated"); !errors.Is(m.Reason, actor.ErrNormal) {
+		t.Fatalf("Terminated %v", m.Reason)
+	}
+	if s := n.Stats(); s.Links != 0 {
+		t.Fatalf("%d links: the node dialed itself", s.Links)
+	}
+}

@@ -106,6 +106,10 @@ func (n *Node) refuseEncoding(to, from actor.Ref, msg any, err error) error {
 // watcher itself, with a reason wrapping ErrNodeDown, if that node is or
 // goes down first. An invalid node address is notified at once too.
 func (n *Node) Watch(watcher, target actor.Ref) error {
+	if n.isSelf(target.Node) { // another of this node's endpoints
+		target.Node = n.addr
+		return n.sys.Watch(watcher, target)
+	}
 	l, err := n.controlLink(target.Node)
 	if err != nil {
 		n.sys.Notify(watcher, actor.Terminated{Ref: target, Reason: err})
@@ -122,6 +126,11 @@ func (n *Node) Watch(watcher, target actor.Ref) error {
 
 // Unwatch cancels a Watch.
 func (n *Node) Unwatch(watcher, target actor.Ref) {
+	if n.isSelf(target.Node) {
+		target.Node = n.addr
+		_ = n.sys.Unwatch(watcher, target)
+		return
+	}
 	l := n.existingLink(target.Node)
 	if l == nil || n.closing.Load() {
 		return
@@ -136,6 +145,11 @@ func (n *Node) Unwatch(watcher, target actor.Ref) {
 // foreign client that watches with a correlation id). A notice that
 // cannot be sent is dead-lettered.
 func (n *Node) Notify(watcher actor.Ref, t actor.Terminated) {
+	if n.isSelf(watcher.Node) {
+		watcher.Node = n.addr
+		n.sys.Notify(watcher, t)
+		return
+	}
 	msg := Terminated{Watcher: watcher, Target: withNode(t.Ref, n.addr), Code: wire.ErrorCode(t.Reason)}
 	if t.Reason != nil {
 		msg.Text = t.Reason.Error()
@@ -180,6 +194,10 @@ func (n *Node) encodeControl(addr string, msg any) (*outMsg, error) {
 // ends, like System.Stop. Stopping an actor that is already dead returns
 // nil.
 func (n *Node) Stop(ctx context.Context, target actor.Ref) error {
+	if n.isSelf(target.Node) {
+		target.Node = n.addr
+		return n.sys.Stop(ctx, target)
+	}
 	reply, err := n.sys.Request(ctx, actor.Ref{Node: target.Node, Name: NodeActorName}, Stop{Target: target})
 	if err != nil {
 		return fmt.Errorf("net: stop %v: %w", target, err)
@@ -193,6 +211,9 @@ func (n *Node) Stop(ctx context.Context, target actor.Ref) error {
 // Lookup asks the node at node for the actor registered as name. The
 // error wraps actor.ErrNotFound if there is none.
 func (n *Node) Lookup(ctx context.Context, node, name string) (actor.Ref, error) {
+	if n.isSelf(node) {
+		return n.sys.LookupOn(ctx, n.addr, name)
+	}
 	reply, err := n.sys.Request(ctx, actor.Ref{Node: node, Name: NodeActorName}, Lookup{Name: name})
 	if err != nil {
 		return actor.Ref{}, fmt.Errorf("net: lookup %q on %s: %w", name, node, err)
