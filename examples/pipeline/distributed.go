@@ -43,10 +43,6 @@ func registerTypes() {
 	tnet.MustRegister[joined](tnet.DefaultCodec, "pipeline.joined")
 }
 
-// isWorkerProcess reports whether args (without the program name) start a
-// worker process.
-func isWorkerProcess(args []string) bool { return len(args) > 0 && args[0] == childFlag }
-
 // workerProcess is the main function of a worker process. It returns the
 // exit code.
 func workerProcess(args []string, stdin io.Reader, stderr io.Writer) int {

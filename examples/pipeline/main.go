@@ -16,7 +16,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"time"
 
 	"github.com/troupe-go/troupe/actor"
@@ -85,9 +84,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 }
 
 func main() {
-	if isWorkerProcess(os.Args[1:]) {
-		os.Exit(workerProcess(os.Args[1:], os.Stdin, os.Stderr))
-	}
+	child.Run(childFlag, workerProcess)
 	cli.Main(time.Minute, parseFlags, run)
 }
 

@@ -4,13 +4,13 @@ import (
 	"context"
 	"errors"
 	"io"
-	"os"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/troupe-go/troupe/actor"
+	"github.com/troupe-go/troupe/examples/internal/child"
 	"github.com/troupe-go/troupe/examples/internal/runtest"
 
 	"go.uber.org/goleak"
@@ -19,9 +19,7 @@ import (
 // TestMain runs the tests, or, when the distributed test starts this
 // binary again as a worker process, that worker.
 func TestMain(m *testing.M) {
-	if isWorkerProcess(os.Args[1:]) {
-		os.Exit(workerProcess(os.Args[1:], os.Stdin, os.Stderr))
-	}
+	child.Run(childFlag, workerProcess)
 	goleak.VerifyTestMain(m)
 }
 

@@ -13,10 +13,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"time"
 
 	"github.com/troupe-go/troupe/actor"
+	"github.com/troupe-go/troupe/examples/internal/child"
 	"github.com/troupe-go/troupe/examples/internal/cli"
 	tnet "github.com/troupe-go/troupe/net"
 )
@@ -65,9 +65,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 }
 
 func main() {
-	if isServerProcess(os.Args[1:]) {
-		os.Exit(serverProcess(os.Args[1:], os.Stdin, os.Stderr))
-	}
+	child.Run(childFlag, serverProcess)
 	cli.Main(time.Minute, parseFlags, run)
 }
 

@@ -3,12 +3,12 @@ package main
 import (
 	"errors"
 	"io"
-	"os"
 	"regexp"
 	"testing"
 	"time"
 
 	"github.com/troupe-go/troupe/actor"
+	"github.com/troupe-go/troupe/examples/internal/child"
 	"github.com/troupe-go/troupe/examples/internal/runtest"
 	"go.uber.org/goleak"
 )
@@ -16,9 +16,7 @@ import (
 // TestMain runs the tests, or, when the remote test starts this binary
 // again as the server process, that server.
 func TestMain(m *testing.M) {
-	if isServerProcess(os.Args[1:]) {
-		os.Exit(serverProcess(os.Args[1:], os.Stdin, os.Stderr))
-	}
+	child.Run(childFlag, serverProcess)
 	goleak.VerifyTestMain(m)
 }
 

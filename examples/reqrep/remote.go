@@ -39,10 +39,6 @@ func registerTypes() {
 	tnet.MustRegister[serverUp](tnet.DefaultCodec, "reqrep.serverUp")
 }
 
-// isServerProcess reports whether args (without the program name) start a
-// server process.
-func isServerProcess(args []string) bool { return len(args) > 0 && args[0] == childFlag }
-
 // serverProcess is the main function of a server process. It returns the
 // exit code.
 func serverProcess(args []string, stdin io.Reader, stderr io.Writer) int {

@@ -6,7 +6,8 @@
 // end and closes it to ask the child to stop ([Group.Stop]); the system
 // closes it when the parent dies. The child watches it with [Lifeline] and
 // shuts down when it ends, so no child outlives its parent; [Serve] is a
-// child's main function built on it.
+// child's main function built on it, and [Run] the switch at the top of
+// the example's main that makes the process a child.
 package child
 
 import (
@@ -33,6 +34,17 @@ func Lifeline(stdin io.Reader) (context.Context, context.CancelFunc) {
 		cancel()
 	}()
 	return ctx, cancel
+}
+
+// Run makes this process a child if it was started as one: when its first
+// argument is flag, Run calls main with the arguments, stdin and stderr
+// and exits with main's code. Otherwise it returns at once. An example
+// calls it first in main, and in TestMain when its tests start the test
+// binary as the child.
+func Run(flag string, main func(args []string, stdin io.Reader, stderr io.Writer) int) {
+	if len(os.Args) > 1 && os.Args[1] == flag {
+		os.Exit(main(os.Args[1:], os.Stdin, os.Stderr))
+	}
 }
 
 // Serve is the main function of a child process once its flags are

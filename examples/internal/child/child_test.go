@@ -3,7 +3,7 @@ package child_test
 import (
 	"context"
 	"errors"
-	"os"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -17,20 +17,19 @@ const modeFlag = "-child-mode"
 
 // TestMain runs the tests, or, started again by a test, a child.
 func TestMain(m *testing.M) {
-	if len(os.Args) == 3 && os.Args[1] == modeFlag {
-		os.Exit(childMain(os.Args[2]))
-	}
+	child.Run(modeFlag, childMain)
 	goleak.VerifyTestMain(m)
 }
 
-// childMain is a child: it serves until its lifeline ends, then exits
-// with success ("ok") or failure ("fail"); a "hung" child never notices
-// the lifeline.
-func childMain(mode string) int {
+// childMain is a child started with modeFlag MODE: it serves until its
+// lifeline ends, then exits with success ("ok") or failure ("fail"); a
+// "hung" child never notices the lifeline.
+func childMain(args []string, stdin io.Reader, stderr io.Writer) int {
+	mode := args[len(args)-1]
 	if mode == "hung" {
 		time.Sleep(time.Hour) // a child that hangs: only a kill ends it
 	}
-	return child.Serve(os.Stdin, os.Stderr, "test child", func(ctx context.Context) error {
+	return child.Serve(stdin, stderr, "test child", func(ctx context.Context) error {
 		<-ctx.Done()
 		if mode == "fail" {
 			return errors.New("failed")
