@@ -3,6 +3,7 @@ package actor
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
 )
 
 // registrar owns the name → ref map on its own goroutine; every change and
@@ -12,7 +13,16 @@ type registrar struct {
 	ops  chan registryOp
 	quit chan struct{}
 	done chan struct{}
+
+	// cache is a read-only snapshot of names that were looked up, so that
+	// sends by name skip the round trip to the registrar. Only the
+	// registrar goroutine replaces it (copy on write); readers check that
+	// the ref they find is still alive, and fall back to asking.
+	cache atomic.Pointer[map[string]Ref]
 }
+
+// maxCached bounds the snapshot, whose copies cost O(size) each.
+const maxCached = 4096
 
 type registryOp struct {
 	kind  registryKind
@@ -36,6 +46,7 @@ type registryReply struct {
 
 func startRegistrar(s *System) *registrar {
 	r := &registrar{ops: make(chan registryOp), quit: make(chan struct{}), done: make(chan struct{})}
+	r.cache.Store(&map[string]Ref{})
 	s.goroutineStarted()
 	go func() {
 		defer s.goroutineDone()
@@ -68,10 +79,50 @@ func (r *registrar) apply(names map[string]Ref, op registryOp) {
 	case opUnregister:
 		if ok && cur == op.ref {
 			delete(names, op.name)
+			r.uncache(op.name)
 		}
 	case opLookup:
 		op.reply <- registryReply{ref: cur, ok: ok}
+		if ok {
+			r.remember(op.name, cur)
+		}
 	}
+}
+
+// remember puts name → ref in the snapshot, if there is room.
+func (r *registrar) remember(name string, ref Ref) {
+	old := *r.cache.Load()
+	if cur, ok := old[name]; (ok && cur == ref) || len(old) >= maxCached {
+		return
+	}
+	next := make(map[string]Ref, len(old)+1)
+	for k, v := range old {
+		next[k] = v
+	}
+	next[name] = ref
+	r.cache.Store(&next)
+}
+
+// uncache removes name from the snapshot.
+func (r *registrar) uncache(name string) {
+	old := *r.cache.Load()
+	if _, ok := old[name]; !ok {
+		return
+	}
+	next := make(map[string]Ref, len(old))
+	for k, v := range old {
+		if k != name {
+			next[k] = v
+		}
+	}
+	r.cache.Store(&next)
+}
+
+// cached returns the ref the snapshot holds for name; the caller must
+// check that it is still alive.
+func (r *registrar) cached(name string) (Ref, bool) {
+	ref, ok := (*r.cache.Load())[name]
+	return ref, ok
 }
 
 func (r *registrar) call(ctx context.Context, op registryOp) (registryReply, error) {

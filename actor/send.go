@@ -85,6 +85,11 @@ func (s *System) resolve(ctx context.Context, to Ref) (*cell, error) {
 		if ctx == nil {
 			ctx = context.Background()
 		}
+		if ref, ok := s.names.cached(to.Name); ok {
+			if c := s.cell(ref.ID); c != nil {
+				return c, nil
+			}
+		}
 		ref, ok := s.names.lookup(ctx, to.Name)
 		if !ok {
 			return nil, fmt.Errorf("actor: send to %q: %w", to.Name, ErrNotFound)
@@ -112,6 +117,9 @@ func (s *System) cell(id uint64) *cell {
 
 // Lookup returns the ref of the live actor registered under name.
 func (s *System) Lookup(name string) (Ref, bool) {
+	if ref, ok := s.names.cached(name); ok && s.cell(ref.ID) != nil {
+		return ref, true
+	}
 	return s.names.lookup(context.Background(), name)
 }
 
