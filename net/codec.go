@@ -129,6 +129,8 @@ func (c *Codec) Name(msg any) (string, error) {
 }
 
 // AppendBody appends msg's msgpack encoding to b and returns its type name.
+// Built-in types and types that implement Marshaler are encoded without
+// reflection or allocation; others go through msgpack's encoder.
 func (c *Codec) AppendBody(b []byte, msg any) (typeName string, out []byte, err error) {
 	name, err := c.Name(msg)
 	if err != nil {
@@ -137,20 +139,62 @@ func (c *Codec) AppendBody(b []byte, msg any) (typeName string, out []byte, err 
 	if u, ok := msg.(Unknown); ok {
 		msg = u.Value
 	}
-	w := appendWriter{b: b}
-	enc := msgpack.GetEncoder()
-	enc.Reset(&w)
-	err = enc.Encode(msg)
-	msgpack.PutEncoder(enc)
+	if out, ok := appendBuiltin(b, msg); ok {
+		return name, out, nil
+	}
+	if m, ok := msg.(Marshaler); ok {
+		out, err := m.AppendMsgpack(b)
+		if err != nil {
+			return "", b, fmt.Errorf("net: encode %s: %w", name, err)
+		}
+		return name, out, nil
+	}
+	enc := encoders.Get().(*encoder)
+	enc.w.b = b
+	enc.e.Reset(&enc.w)
+	err = enc.e.Encode(msg)
+	out, enc.w.b = enc.w.b, nil
+	encoders.Put(enc)
 	if err != nil {
 		return "", b, fmt.Errorf("net: encode %s: %w", name, err)
 	}
-	return name, w.b, nil
+	return name, out, nil
 }
 
+// A Marshaler encodes itself as one msgpack value appended to b. Message
+// types on a hot path implement it (with UnmarshalMsgpack from
+// msgpack.Unmarshaler on the pointer type for decoding) to skip
+// reflection; the encoding must be what msgpack would produce for a
+// reader in another language to understand it.
+type Marshaler interface {
+	AppendMsgpack(b []byte) ([]byte, error)
+}
+
+type encoder struct {
+	w appendWriter
+	e *msgpack.Encoder
+}
+
+var encoders = sync.Pool{New: func() any {
+	enc := &encoder{}
+	enc.e = msgpack.NewEncoder(&enc.w)
+	return enc
+}}
+
 // DecodeBody decodes a body of the named type. An unregistered name gives
-// an Unknown holding the generic value.
+// an Unknown holding the generic value. raw is not retained.
 func (c *Codec) DecodeBody(typeName string, raw []byte) (any, error) {
+	if v, ok, err := decodeBuiltinFast(typeName, raw); ok {
+		return v, err
+	}
+	t, registered := c.tables.Load().byName[typeName]
+	if registered && reflect.PointerTo(t).Implements(unmarshalerType) {
+		ptr := reflect.New(t)
+		if err := ptr.Interface().(msgpack.Unmarshaler).UnmarshalMsgpack(raw); err != nil {
+			return nil, fmt.Errorf("net: decode %s: %w", typeName, err)
+		}
+		return ptr.Elem().Interface(), nil
+	}
 	dec := decoders.Get().(*decoder)
 	defer decoders.Put(dec)
 	dec.r.Reset(raw)
@@ -159,8 +203,7 @@ func (c *Codec) DecodeBody(typeName string, raw []byte) (any, error) {
 	if isBuiltinName(typeName) {
 		return decodeBuiltin(dec.d, typeName)
 	}
-	t, ok := c.tables.Load().byName[typeName]
-	if !ok {
+	if !registered {
 		v, err := dec.d.DecodeInterface()
 		if err != nil {
 			return nil, fmt.Errorf("net: decode unknown type %q: %w", typeName, err)
@@ -173,6 +216,8 @@ func (c *Codec) DecodeBody(typeName string, raw []byte) (any, error) {
 	}
 	return ptr.Elem().Interface(), nil
 }
+
+var unmarshalerType = reflect.TypeFor[msgpack.Unmarshaler]()
 
 type decoder struct {
 	r bytes.Reader

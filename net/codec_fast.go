@@ -1,0 +1,178 @@
+package net
+
+import (
+	"encoding/binary"
+	"math"
+)
+
+// appendBuiltin encodes the scalar built-in types by hand, as msgpack
+// would, without reflection or allocation. It reports false for anything
+// else.
+func appendBuiltin(b []byte, msg any) ([]byte, bool) {
+	switch v := msg.(type) {
+	case nil:
+		return append(b, 0xc0), true
+	case bool:
+		if v {
+			return append(b, 0xc3), true
+		}
+		return append(b, 0xc2), true
+	case string:
+		return append(strHeader(b, len(v)), v...), true
+	case []byte:
+		return append(binHeader(b, len(v)), v...), true
+	case int:
+		return appendInt(b, int64(v)), true
+	case int8:
+		return appendInt(b, int64(v)), true
+	case int16:
+		return appendInt(b, int64(v)), true
+	case int32:
+		return appendInt(b, int64(v)), true
+	case int64:
+		return appendInt(b, v), true
+	case uint:
+		return appendUint(b, uint64(v)), true
+	case uint8:
+		return appendUint(b, uint64(v)), true
+	case uint16:
+		return appendUint(b, uint64(v)), true
+	case uint32:
+		return appendUint(b, uint64(v)), true
+	case uint64:
+		return appendUint(b, v), true
+	case float32:
+		return binary.BigEndian.AppendUint64(append(b, 0xcb), math.Float64bits(float64(v))), true
+	case float64:
+		return binary.BigEndian.AppendUint64(append(b, 0xcb), math.Float64bits(v)), true
+	}
+	return b, false
+}
+
+func strHeader(b []byte, n int) []byte {
+	switch {
+	case n < 32:
+		return append(b, 0xa0|byte(n))
+	case n <= math.MaxUint8:
+		return append(b, 0xd9, byte(n))
+	case n <= math.MaxUint16:
+		return binary.BigEndian.AppendUint16(append(b, 0xda), uint16(n))
+	}
+	return binary.BigEndian.AppendUint32(append(b, 0xdb), uint32(n))
+}
+
+func binHeader(b []byte, n int) []byte {
+	switch {
+	case n <= math.MaxUint8:
+		return append(b, 0xc4, byte(n))
+	case n <= math.MaxUint16:
+		return binary.BigEndian.AppendUint16(append(b, 0xc5), uint16(n))
+	}
+	return binary.BigEndian.AppendUint32(append(b, 0xc6), uint32(n))
+}
+
+func appendUint(b []byte, v uint64) []byte {
+	switch {
+	case v < 128:
+		return append(b, byte(v))
+	case v <= math.MaxUint8:
+		return append(b, 0xcc, byte(v))
+	case v <= math.MaxUint16:
+		return binary.BigEndian.AppendUint16(append(b, 0xcd), uint16(v))
+	case v <= math.MaxUint32:
+		return binary.BigEndian.AppendUint32(append(b, 0xce), uint32(v))
+	}
+	return binary.BigEndian.AppendUint64(append(b, 0xcf), v)
+}
+
+func appendInt(b []byte, v int64) []byte {
+	switch {
+	case v >= 0:
+		return appendUint(b, uint64(v))
+	case v >= -32:
+		return append(b, byte(v))
+	case v >= math.MinInt8:
+		return append(b, 0xd0, byte(v))
+	case v >= math.MinInt16:
+		return binary.BigEndian.AppendUint16(append(b, 0xd1), uint16(v))
+	case v >= math.MinInt32:
+		return binary.BigEndian.AppendUint32(append(b, 0xd2), uint32(v))
+	}
+	return binary.BigEndian.AppendUint64(append(b, 0xd3), uint64(v))
+}
+
+// decodeBuiltinFast decodes str and bytes bodies without a decoder: the
+// common case for payloads. ok is false when it does not apply (another
+// type, or a form it leaves to the full decoder).
+func decodeBuiltinFast(name string, raw []byte) (v any, ok bool, err error) {
+	switch name {
+	case TypeBytes:
+		p, ok := binPayload(raw)
+		if !ok {
+			return nil, false, nil
+		}
+		return append([]byte(nil), p...), true, nil
+	case TypeString:
+		p, ok := strPayload(raw)
+		if !ok {
+			return nil, false, nil
+		}
+		return string(p), true, nil
+	}
+	return nil, false, nil
+}
+
+// binPayload returns the payload of a bin value that fills raw exactly.
+func binPayload(raw []byte) ([]byte, bool) {
+	if len(raw) == 0 {
+		return nil, false
+	}
+	var n, h int
+	switch raw[0] {
+	case 0xc4:
+		if len(raw) < 2 {
+			return nil, false
+		}
+		n, h = int(raw[1]), 2
+	case 0xc5:
+		if len(raw) < 3 {
+			return nil, false
+		}
+		n, h = int(binary.BigEndian.Uint16(raw[1:])), 3
+	case 0xc6:
+		if len(raw) < 5 {
+			return nil, false
+		}
+		n, h = int(binary.BigEndian.Uint32(raw[1:])), 5
+	default:
+		return nil, false
+	}
+	if len(raw)-h != n {
+		return nil, false
+	}
+	return raw[h:], true
+}
+
+// strPayload returns the payload of a str value that fills raw exactly.
+func strPayload(raw []byte) ([]byte, bool) {
+	if len(raw) == 0 {
+		return nil, false
+	}
+	var n, h int
+	switch c := raw[0]; {
+	case c&0xe0 == 0xa0:
+		n, h = int(c&0x1f), 1
+	case c == 0xd9 && len(raw) >= 2:
+		n, h = int(raw[1]), 2
+	case c == 0xda && len(raw) >= 3:
+		n, h = int(binary.BigEndian.Uint16(raw[1:])), 3
+	case c == 0xdb && len(raw) >= 5:
+		n, h = int(binary.BigEndian.Uint32(raw[1:])), 5
+	default:
+		return nil, false
+	}
+	if len(raw)-h != n {
+		return nil, false
+	}
+	return raw[h:], true
+}
