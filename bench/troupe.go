@@ -54,12 +54,7 @@ func (t *Troupe) PingPong(ctx context.Context, n int) (Result, error) {
 	var counted atomic.Int64
 	done := make(chan struct{})
 	err := withSystem(ctx, func(sys *actor.System) error {
-		pong, err := sys.Spawn(ctx, actor.Func(func(p *actor.Process) error {
-			if m, ok := p.Message().(Msg); ok {
-				return p.Reply(m)
-			}
-			return nil
-		}))
+		pong, err := sys.Spawn(ctx, actor.Func(replyMsg))
 		if err != nil {
 			return fmt.Errorf("bench: spawn pong: %w", err)
 		}
@@ -92,6 +87,14 @@ func (t *Troupe) PingPong(ctx context.Context, n int) (Result, error) {
 	return r, t.finish(ctx, r, err)
 }
 
+// replyMsg answers every Msg with itself: W1's pong and W3's echo.
+func replyMsg(p *actor.Process) error {
+	if m, ok := p.Message().(Msg); ok {
+		return p.Reply(m)
+	}
+	return nil
+}
+
 // finish turns a timeout into ErrIncomplete with the counts.
 func (t *Troupe) finish(ctx context.Context, r Result, err error) error {
 	if errors.Is(err, errTimeout) {
@@ -120,12 +123,7 @@ func (t *Troupe) RequestReply(ctx context.Context, n int) (Result, error) {
 	}
 	lat := make([]time.Duration, n)
 	err := withSystem(ctx, func(sys *actor.System) error {
-		echo, err := sys.Spawn(ctx, actor.Func(func(p *actor.Process) error {
-			if m, ok := p.Message().(Msg); ok {
-				return p.Reply(m)
-			}
-			return nil
-		}))
+		echo, err := sys.Spawn(ctx, actor.Func(replyMsg))
 		if err != nil {
 			return fmt.Errorf("bench: spawn echo: %w", err)
 		}

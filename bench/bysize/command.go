@@ -10,16 +10,35 @@ import (
 	"syscall"
 )
 
-// Main is the main function of a by-size command that re-executes itself
-// as its peer. In a peer (IsPeer(peerEnv)) it exits with peer's code.
-// Otherwise it calls run with the arguments, stdout and stderr under a
-// context that ends on an interrupt or SIGTERM, and exits with status 1,
-// after "NAME: error" on stderr, if run fails. It does not return.
-func Main(name, peerEnv string, peer func(args []string) int,
-	run func(ctx context.Context, args []string, stdout, stderr io.Writer) error) {
-	if IsPeer(peerEnv) {
-		os.Exit(peer(os.Args[1:]))
+// A PeerFunc is the main function of a peer process: it plays the peer
+// given args, may print "address ADDR" on stdout (see Peer), and holds on
+// until release, its stdin, ends.
+type PeerFunc func(args []string, release io.Reader, stdout, stderr io.Writer) error
+
+// RunPeer makes this process a peer if SpawnSelf(env) started it: it calls
+// peer with the arguments and the standard streams, and exits, with status
+// 1 after "NAME peer: error" on stderr if peer fails. Otherwise it returns
+// at once. Main calls it first; a command's TestMain calls it too, since
+// its tests re-execute the test binary as the peer.
+func RunPeer(env, name string, peer PeerFunc) {
+	if !IsPeer(env) {
+		return
 	}
+	if err := peer(os.Args[1:], os.Stdin, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, name+" peer:", err)
+		os.Exit(1)
+	}
+	os.Exit(0)
+}
+
+// Main is the main function of a by-size command that re-executes itself
+// as its peer. In a peer it runs peer (see RunPeer). Otherwise it calls
+// run with the arguments, stdout and stderr under a context that ends on
+// an interrupt or SIGTERM, and exits, with status 1 after "NAME: error" on
+// stderr if run fails. It does not return.
+func Main(name, peerEnv string, peer PeerFunc,
+	run func(ctx context.Context, args []string, stdout, stderr io.Writer) error) {
+	RunPeer(peerEnv, name, peer)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()

@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"os/exec"
 	"strings"
 	"testing"
@@ -21,22 +20,19 @@ const peerEnv = "BYSIZE_TEST_PEER"
 
 // TestMain runs the tests or, started by one of them, a peer.
 func TestMain(m *testing.M) {
-	if bysize.IsPeer(peerEnv) {
-		os.Exit(peerMain(os.Args[1:]))
-	}
+	bysize.RunPeer(peerEnv, "test", peerMain)
 	goleak.VerifyTestMain(m)
 }
 
 // peerMain is the test peer: "listen" prints its address and holds on
-// until released; "fail" complains on stderr and exits 3.
-func peerMain(args []string) int {
+// until released; anything else fails.
+func peerMain(args []string, release io.Reader, stdout, _ io.Writer) error {
 	if len(args) == 1 && args[0] == "listen" {
-		fmt.Println("address tcp://127.0.0.1:1")
-		_, _ = io.Copy(io.Discard, os.Stdin)
-		return 0
+		fmt.Fprintln(stdout, "address tcp://127.0.0.1:1")
+		_, err := io.Copy(io.Discard, release)
+		return err
 	}
-	fmt.Fprintln(os.Stderr, "boom", args)
-	return 3
+	return fmt.Errorf("boom %v", args)
 }
 
 // spawn re-executes the test binary as a peer that exits at once when it
@@ -82,10 +78,10 @@ func TestPeerFails(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = p.Addr(t.Context())
-	if !errors.Is(err, bysize.ErrPeerExited) || !strings.Contains(err.Error(), "exit status 3: boom [fail]") {
+	if !errors.Is(err, bysize.ErrPeerExited) || !strings.Contains(err.Error(), "exit status 1: test peer: boom [fail]") {
 		t.Errorf("Addr = %v, want ErrPeerExited with the exit status and stderr", err)
 	}
-	if err := p.Finish(); err == nil || !strings.Contains(err.Error(), "peer failed: exit status 3: boom") {
+	if err := p.Finish(); err == nil || !strings.Contains(err.Error(), "peer failed: exit status 1: test peer: boom") {
 		t.Errorf("Finish = %v", err)
 	}
 }

@@ -31,7 +31,7 @@ const (
 	quickRequests = 200
 )
 
-func main() { bysize.Main("remote", peerEnv, peerMain, runCLI) }
+func main() { bysize.Main("remote", peerEnv, runPeer, runCLI) }
 
 // config is one invocation, parsed from the flags.
 type config struct {
@@ -51,11 +51,7 @@ func runCLI(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
-	stop, err := startProfile(c.cpuProfile)
-	if err != nil {
-		return err
-	}
-	return errors.Join(c.run(ctx, stdout), stop())
+	return withProfile(c.cpuProfile, func() error { return c.run(ctx, stdout) })
 }
 
 // run runs the mode.

@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"time"
 
 	"github.com/troupe-go/troupe/actor"
@@ -29,16 +28,6 @@ const echoName = "echo"
 
 // ErrBadRole is returned for an unknown -role in a peer process.
 var ErrBadRole = errors.New("remote: unknown peer role")
-
-// peerMain runs this process as a peer (see peerEnv) and returns its exit
-// code; errors go to stderr, which the measuring process reports.
-func peerMain(args []string) int {
-	if err := runPeer(args, os.Stdin, os.Stdout, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, "remote peer:", err)
-		return 1
-	}
-	return 0
-}
 
 type peerConfig struct {
 	role, transport, target, msg string
@@ -72,20 +61,16 @@ func parsePeer(args []string, stderr io.Writer) (peerConfig, error) {
 	return pc, nil
 }
 
-// runPeer makes a node, prints its address, plays its role, and holds the
-// node open until release (its stdin) reaches end of file: the measuring
-// side closes it once it has everything.
+// runPeer is the peer process (see bysize.RunPeer): it makes a node,
+// prints its address, plays its role, and holds the node open until
+// release (its stdin) reaches end of file: the measuring side closes it
+// once it has everything.
 func runPeer(args []string, release io.Reader, stdout, stderr io.Writer) error {
 	pc, err := parsePeer(args, stderr)
 	if err != nil {
 		return err
 	}
-	stop, err := startProfile(pc.cpuProfile)
-	if err != nil {
-		return err
-	}
-	err = pc.serve(release, stdout)
-	return errors.Join(err, stop())
+	return withProfile(pc.cpuProfile, func() error { return pc.serve(release, stdout) })
 }
 
 func (pc peerConfig) serve(release io.Reader, stdout io.Writer) error {

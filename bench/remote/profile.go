@@ -1,10 +1,21 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"runtime/pprof"
 )
+
+// withProfile calls fn under a CPU profile written to path, if path is not
+// empty, and returns fn's error joined with the profile's.
+func withProfile(path string, fn func() error) error {
+	stop, err := startProfile(path)
+	if err != nil {
+		return err
+	}
+	return errors.Join(fn(), stop())
+}
 
 // startProfile starts a CPU profile written to path, if path is not
 // empty, and returns the function that stops it.

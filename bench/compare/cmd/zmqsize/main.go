@@ -15,7 +15,7 @@ import (
 // ErrBadFlag is wrapped by errors about flag values.
 var ErrBadFlag = errors.New("zmqsize: bad flag")
 
-func main() { bysize.Main("zmqsize", peerEnv, peerMain, runCLI) }
+func main() { bysize.Main("zmqsize", peerEnv, runPeer, runCLI) }
 
 // runCLI parses args, measures, and writes JSON lines to -o (stdout by
 // default).

@@ -21,9 +21,7 @@ import (
 // TestMain lets the test binary serve as its own peer process, the way the
 // zmqsize binary does, before checking for leaked goroutines.
 func TestMain(m *testing.M) {
-	if bysize.IsPeer(peerEnv) {
-		os.Exit(peerMain(os.Args[1:]))
-	}
+	bysize.RunPeer(peerEnv, "zmqsize", runPeer)
 	goleak.VerifyTestMain(m)
 }
 

@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"time"
 
 	zmq "github.com/pebbe/zmq4"
@@ -22,16 +21,6 @@ const (
 
 // ErrBadRole is returned for an unknown -role in a peer process.
 var ErrBadRole = errors.New("zmqsize: unknown peer role")
-
-// peerMain runs this process as a peer (see peerEnv) and returns its exit
-// code; errors go to stderr, which the measuring process reports.
-func peerMain(args []string) int {
-	if err := runPeer(args, os.Stdin, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, "zmqsize peer:", err)
-		return 1
-	}
-	return 0
-}
 
 type peerConfig struct {
 	role, endpoint string
@@ -62,11 +51,12 @@ func parsePeer(args []string, stderr io.Writer) (peerConfig, error) {
 	return pc, nil
 }
 
-// runPeer connects to the measuring process and plays its role, then
-// holds its socket open until release (its stdin) reaches end of file: the
-// measuring side closes it once it has everything. It ends by terminating
-// the ZeroMQ context.
-func runPeer(args []string, release io.Reader, stderr io.Writer) error {
+// runPeer is the peer process (see bysize.RunPeer): it connects to the
+// measuring process and plays its role, then holds its socket open until
+// release (its stdin) reaches end of file: the measuring side closes it
+// once it has everything. It ends by terminating the ZeroMQ context. It
+// writes nothing on stdout.
+func runPeer(args []string, release io.Reader, _, stderr io.Writer) error {
 	pc, err := parsePeer(args, stderr)
 	if err != nil {
 		return err
