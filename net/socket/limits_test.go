@@ -50,7 +50,6 @@ func TestOutboundLimitsAndBadInput(t *testing.T) {
 	}
 }
 
-
 // A peer that sends a message over the limit is disconnected (ZMTP
 // cannot skip it) and the message counted; the socket serves the next
 // connection.
