@@ -22,10 +22,7 @@ type outMsg struct {
 // messages) go to the garbage collector.
 const maxPooled = 64 << 10
 
-var (
-	outPool  = sync.Pool{New: func() any { return &outMsg{buf: make([]byte, 0, 256)} }}
-	bodyPool = sync.Pool{New: func() any { b := make([]byte, 0, 256); return &b }}
-)
+var outPool = sync.Pool{New: func() any { return &outMsg{buf: make([]byte, 0, 256)} }}
 
 func (o *outMsg) release() {
 	o.to, o.from, o.msg = actor.Ref{}, actor.Ref{}, nil
@@ -63,7 +60,8 @@ func (n *Node) encodeReply(to, from actor.Ref, msg any) (*outMsg, error) {
 }
 
 // encode fills in e's type and body from msg (for SEND and REPLY) and
-// appends e to a pooled buffer.
+// appends e to a pooled buffer. The body is encoded in place, between the
+// envelope's head and tail: one copy of it, not two.
 func (n *Node) encode(e *wire.Envelope, to, from actor.Ref, msg any) (*outMsg, error) {
 	o := outPool.Get().(*outMsg)
 	o.to, o.from, o.msg = to, from, msg
@@ -71,20 +69,26 @@ func (n *Node) encode(e *wire.Envelope, to, from actor.Ref, msg any) (*outMsg, e
 		o.buf = wire.Append(o.buf[:0], e)
 		return n.checkSize(o)
 	}
-	body := bodyPool.Get().(*[]byte)
-	name, b, err := n.cfg.codec.AppendBody((*body)[:0], msg)
-	if err == nil {
-		e.Type, e.Body = name, b
-		o.buf = wire.Append(o.buf[:0], e)
-	}
-	if cap(b) <= maxPooled {
-		*body = b[:0]
-		bodyPool.Put(body)
-	}
+	name, err := n.cfg.codec.Name(msg)
 	if err != nil {
 		o.release()
 		return nil, err
 	}
+	if b, ok := msg.([]byte); ok && cap(o.buf) < len(b)+256 {
+		o.buf = make([]byte, 0, len(b)+256) // one allocation for a big body
+	}
+	e.Type = name
+	head := wire.AppendHead(o.buf[:0], e)
+	got, b, err := n.cfg.codec.AppendBody(head, msg)
+	switch {
+	case err != nil:
+		o.release()
+		return nil, err
+	case got != name:
+		o.release()
+		return nil, fmt.Errorf("net: encode %T: named %q, then %q", msg, name, got)
+	}
+	o.buf = wire.AppendTail(b, e)
 	return n.checkSize(o)
 }
 

@@ -102,3 +102,32 @@ func appendRef(b []byte, r actor.Ref) []byte {
 	b = appendOptStr(b, r.Name)
 	return appendUint(b, r.ID)
 }
+
+// AppendHead appends the part of a Send or Reply envelope (e.Kind must be
+// one of them) that comes
+// before its body, so that the body can be encoded in place after it
+// (one copy fewer than Append); AppendTail appends the part after the
+// body. AppendHead, a body, then AppendTail give the bytes of Append.
+func AppendHead(b []byte, e *Envelope) []byte {
+	switch e.Kind {
+	case Send:
+		b = append(b, 0x96, byte(Send))
+		b = appendRef(b, e.To)
+		b = appendRef(b, e.From)
+		return appendStr(b, e.Type)
+	case Reply:
+		b = append(b, 0x94, byte(Reply))
+		b = appendUint(b, e.Corr)
+		return appendStr(b, e.Type)
+	}
+	return Append(b, e)
+}
+
+// AppendTail appends the part of a Send envelope after its body (see
+// AppendHead); Reply has none.
+func AppendTail(b []byte, e *Envelope) []byte {
+	if e.Kind == Send {
+		return appendUint(b, e.Corr)
+	}
+	return b
+}

@@ -40,6 +40,12 @@ func TestRoundTrip(t *testing.T) {
 		if fmt.Sprint(got) != fmt.Sprint(want) {
 			t.Fatalf("case %d:\n got %+v\nwant %+v", i, got, want)
 		}
+		if want.Kind == Send || want.Kind == Reply {
+			split := AppendTail(append(AppendHead(nil, &want), want.Body...), &want)
+			if string(split) != string(b) {
+				t.Fatalf("case %d: AppendHead+body+AppendTail\n got %x\nwant %x", i, split, b)
+			}
+		}
 	}
 }
 
