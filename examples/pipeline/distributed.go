@@ -89,7 +89,7 @@ func serveWorker(ctx context.Context, parent string, index int, form string, hwm
 // forms, and the processes, which the caller must stop.
 func startWorkerProcs(ctx context.Context, sys *actor.System, node *tnet.Node, cfg config) ([]actor.Ref, []string, *child.Group, error) {
 	joins := make(chan joined, cfg.workers)
-	if _, err := sys.Spawn(ctx, joinCollector(joins), actor.WithName(joinName)); err != nil {
+	if _, err := sys.Spawn(ctx, child.Hellos(joins), actor.WithName(joinName)); err != nil {
 		return nil, nil, nil, fmt.Errorf("pipeline: spawn %s: %w", joinName, err)
 	}
 	procs, forms, err := launch(cfg, node.Address())
@@ -134,18 +134,4 @@ func launch(cfg config, parent string) (*child.Group, []string, error) {
 		}
 	}
 	return procs, forms, nil
-}
-
-// joinCollector hands each joined message to joins.
-func joinCollector(joins chan<- joined) actor.Behavior {
-	return actor.Func(func(p *actor.Process) error {
-		if j, ok := p.Message().(joined); ok {
-			select {
-			case joins <- j:
-			default:
-				return fmt.Errorf("pipeline: unexpected join from %s", j.Node)
-			}
-		}
-		return nil
-	})
 }

@@ -76,17 +76,8 @@ func serveRemote(ctx context.Context, parent string, slow time.Duration, verbose
 // startServerProc starts the server process and returns the server's ref
 // once it has announced itself. The caller must stop the process.
 func startServerProc(ctx context.Context, sys *actor.System, node *tnet.Node, cfg config) (actor.Ref, *child.Group, error) {
-	up := make(chan actor.Ref, 1)
-	if _, err := sys.Spawn(ctx, actor.Func(func(p *actor.Process) error {
-		if m, ok := p.Message().(serverUp); ok {
-			select {
-			case up <- m.Ref:
-			default:
-				return fmt.Errorf("reqrep: unexpected second server %v", m.Ref)
-			}
-		}
-		return nil
-	}), actor.WithName(joinName)); err != nil {
+	up := make(chan serverUp, 1)
+	if _, err := sys.Spawn(ctx, child.Hellos(up), actor.WithName(joinName)); err != nil {
 		return actor.Ref{}, nil, fmt.Errorf("reqrep: spawn %s: %w", joinName, err)
 	}
 	proc, err := launch(node.Address(), 2*cfg.timeout, cfg.verbose)
@@ -96,8 +87,8 @@ func startServerProc(ctx context.Context, sys *actor.System, node *tnet.Node, cf
 	wait, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	select {
-	case ref := <-up:
-		return ref, proc, nil
+	case m := <-up:
+		return m.Ref, proc, nil
 	case <-wait.Done():
 		return actor.Ref{}, proc, fmt.Errorf("reqrep: waiting for the server process: %w", context.Cause(wait))
 	}
