@@ -7,7 +7,8 @@
 // closes it when the parent dies. The child watches it with [Lifeline] and
 // shuts down when it ends, so no child outlives its parent; [Serve] is a
 // child's main function built on it, and [Run] the switch at the top of
-// the example's main that makes the process a child.
+// the example's main that makes the process a child. A child says it is up
+// by sending a greeting to an actor of the parent's, a [Hellos] actor.
 package child
 
 import (
