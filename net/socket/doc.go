@@ -27,9 +27,9 @@
 //	dealer, err := socket.Dealer(ctx, sys, client, socket.Connect(ep))
 //
 // Every constructor takes any number of Bind and Connect options, and
-// WithHWM, WithPolicy, WithLinger, WithReconnect, WithMaxMessageSize,
-// WithMaxFrames, WithIdentity, WithName, WithPlain, WithPlainServer and
-// WithLogger. It binds before it returns (so a port in use is an error,
+// WithHWM, WithPolicy, WithLinger, WithReconnect, WithHeartbeat,
+// WithMaxMessageSize, WithMaxFrames, WithIdentity, WithName, WithPlain,
+// WithPlainServer and WithLogger. It binds before it returns (so a port in use is an error,
 // and Endpoint tells the real port of "tcp://host:0"), then spawns the
 // socket actor. Stopping the ref (sys.Stop, or sys.Shutdown) closes the
 // socket: it lingers (WithLinger) to write what it holds, closes every
@@ -73,8 +73,9 @@
 //   - PULL, SUB, DEALER, ROUTER and REP deliver to their target with
 //     sys.Deliver, so the target's mailbox policy applies: under Block a
 //     full mailbox stops the reading of that connection and TCP holds the
-//     peer back (libzmq's receive HWM); under Fail or DropNewest the message
-//     becomes a dead letter and is counted (DropTarget). SUB checks its
+//     peer back (libzmq's receive HWM); under Fail a refused message is
+//     counted (DropTarget), under DropNewest the System counts it as a dead
+//     letter. SUB checks its
 //     topics again (Stats.Filtered). To survive the target's restarts,
 //     give a name ref (actor.Ref{Name: "worker"}): it reaches whoever holds
 //     the name.
@@ -97,7 +98,10 @@
 // put in the connection's buffer but not flushed when the connection
 // failed may or may not have reached the peer: they are counted as
 // DropDisconnected, as the peer's own kernel buffers are beyond anyone's
-// reach (libzmq loses those silently).
+// reach (libzmq loses those silently). A peer that dies without closing
+// its connection (a crashed host, a cut cable) is only noticed by TCP
+// after minutes; WithHeartbeat notices it after its timeout, and hands
+// its queue back the same way.
 //
 // # Accounting
 //

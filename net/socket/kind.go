@@ -30,8 +30,7 @@ func (k Kind) sends() bool { return k != KindPull && k != KindSub }
 // and so holds them when no peer has room (and may block its senders).
 func (k Kind) roundRobin() bool { return k == KindPush || k == KindDealer || k == KindReq }
 
-// delivers reports whether a reader hands inbound data messages straight
-// to the target.
-func (k Kind) delivers() bool {
-	return k == KindPull || k == KindSub || k == KindDealer || k == KindRouter
+// receives reports whether the socket hands inbound messages to a target.
+func (k Kind) receives() bool {
+	return k == KindPull || k == KindSub || k == KindRep || k == KindRouter || k == KindDealer
 }

@@ -2,7 +2,6 @@ package socket
 
 import (
 	"encoding/binary"
-	"errors"
 	"maps"
 	"slices"
 	"sync/atomic"
@@ -50,8 +49,6 @@ type peerExit struct {
 	err error
 }
 
-var errDuplicateIdentity = errors.New("socket: another peer has this identity")
-
 // addPeer makes a connection a peer and starts its goroutines.
 func (s *sock) addPeer(e connUp) {
 	p := &peer{
@@ -84,7 +81,7 @@ func (s *sock) addPeer(e connUp) {
 	go s.readLoop(p)
 	go s.writeLoop(p)
 	s.sys.PublishEvent(TopicPeerUp, PeerUp{Socket: s.self, Kind: s.kind, Endpoint: p.endpoint,
-		Remote: p.remote, Identity: p.id})
+		Remote: p.remote, Identity: slices.Clone(p.id)})
 	s.log.Debug("socket: peer up", "endpoint", p.endpoint, "remote", p.remote)
 	s.dispatch()
 }

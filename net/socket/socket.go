@@ -90,7 +90,7 @@ func open(ctx context.Context, sys *actor.System, kind Kind, target actor.Ref, t
 	if err := cfg.validate(kind); err != nil {
 		return actor.Ref{}, fmt.Errorf("socket: %s: %w", kind, err)
 	}
-	if target.IsZero() && (kind == KindPull || kind == KindSub || kind == KindRep || kind == KindRouter) {
+	if target.IsZero() && kind != KindDealer && kind.receives() {
 		return actor.Ref{}, fmt.Errorf("socket: %s: %w: no target actor", kind, ErrBadOption)
 	}
 	s := newSock(sys, kind, target, topics, cfg)
