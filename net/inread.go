@@ -14,6 +14,12 @@ import (
 // for an ACK in the middle of a message (it asks after every message too).
 const ackEvery = 1000
 
+// nodeRetain is the largest read buffer a node connection keeps from one
+// message to the next (zmtp.Message.Retain): a stream of big messages
+// then reads each into the same buffer, without allocating, zeroing and
+// growing one for each. Client connections keep the zmtp default.
+const nodeRetain = 16 << 20
+
 // An inReader is the state of an inConn's reader goroutine: the message
 // and envelope it decodes into, reused for every read.
 type inReader struct {
@@ -119,6 +125,7 @@ func (r *inReader) envelope() error {
 			return fmt.Errorf("net: peer %s speaks protocol version %d, not %d", e.Node, e.Version, wire.Version)
 		}
 		r.isNode, r.peer = true, e.Node
+		r.m.Retain = nodeRetain
 		c.node.Store(true)
 		c.out.PostSystem(helloOp{})
 		c.poke()

@@ -236,3 +236,25 @@ func TestWriteValidation(t *testing.T) {
 		t.Fatalf("refused writes left %d bytes in the buffer", e.w.Buffered())
 	}
 }
+
+// TestMessageRetain checks that a Message keeps a big buffer between
+// reads when Retain allows it, and reads into it again.
+func TestMessageRetain(t *testing.T) {
+	big := bytes.Repeat([]byte("0123456789abcdef"), 1<<16) // 1 MiB
+	in := cat(frameBytes(t, [][]byte{big}), frameBytes(t, [][]byte{big}))
+	d := newTestDecoder(bytes.NewReader(in), 8<<20, 3)
+	m := Message{Retain: 4 << 20}
+	if err := d.readMessage(&m); err != nil {
+		t.Fatal(err)
+	}
+	first := &m.data[0]
+	if err := d.readMessage(&m); err != nil {
+		t.Fatal(err)
+	}
+	if !equalFrames(m.Frames, [][]byte{big}) {
+		t.Fatal("second message read back differently")
+	}
+	if &m.data[0] != first {
+		t.Fatal("the retained buffer was not reused for the second message")
+	}
+}
