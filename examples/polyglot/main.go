@@ -130,17 +130,8 @@ func connect(ctx context.Context, sys *actor.System, cfg config, vent, sink *scr
 	if p.results, err = socket.Push(ctx, sys, socket.Connect(sinkEP)); err != nil {
 		return nil, err
 	}
-	for i := range cfg.workers {
-		name := fmt.Sprintf("worker-%d", i+1)
-		ref, err := sys.Spawn(ctx, newWorker(name, p.results), actor.WithName(name))
-		if err != nil {
-			return nil, err
-		}
-		pull, err := socket.Pull(ctx, sys, ref, socket.Connect(ventEP))
-		if err != nil {
-			return nil, err
-		}
-		p.workers, p.pulls = append(p.workers, ref), append(p.pulls, pull)
+	if err := p.startWorkers(ctx, sys, cfg.workers, ventEP); err != nil {
+		return nil, err
 	}
 	for range cfg.workers {
 		select {
@@ -150,6 +141,24 @@ func connect(ctx context.Context, sys *actor.System, cfg config, vent, sink *scr
 		}
 	}
 	return p, nil
+}
+
+// startWorkers spawns n workers, each fed by a PULL socket connected to
+// the ventilator.
+func (p *pipeline) startWorkers(ctx context.Context, sys *actor.System, n int, ventEP string) error {
+	for i := range n {
+		name := fmt.Sprintf("worker-%d", i+1)
+		ref, err := sys.Spawn(ctx, newWorker(name, p.results), actor.WithName(name))
+		if err != nil {
+			return err
+		}
+		pull, err := socket.Pull(ctx, sys, ref, socket.Connect(ventEP))
+		if err != nil {
+			return err
+		}
+		p.workers, p.pulls = append(p.workers, ref), append(p.pulls, pull)
+	}
+	return nil
 }
 
 // report prints what each side saw and checks that every task came back
