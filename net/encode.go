@@ -2,6 +2,7 @@ package net
 
 import (
 	"fmt"
+	"math/bits"
 	"sync"
 
 	"github.com/troupe-go/troupe/actor"
@@ -27,10 +28,40 @@ var outPool = sync.Pool{New: func() any { return &outMsg{buf: make([]byte, 0, 25
 func (o *outMsg) release() {
 	o.to, o.from, o.msg = actor.Ref{}, actor.Ref{}, nil
 	if cap(o.buf) > maxPooled {
+		putBig(o.buf)
 		o.buf = nil
 	}
 	o.buf = o.buf[:0]
 	outPool.Put(o)
+}
+
+// Buffers of big envelopes are pooled by size class (powers of two, up
+// to 1<<maxBigClass bytes), apart from the small ones: a stream of big
+// messages then encodes each into a buffer already allocated and paged
+// in, instead of allocating and zeroing a new one.
+const maxBigClass = 24
+
+var bigPools [maxBigClass + 1]sync.Pool
+
+// getBig returns an empty buffer of capacity at least n, or nil if n is
+// beyond the classes.
+func getBig(n int) []byte {
+	c := bits.Len(uint(n - 1)) // 1<<c >= n
+	if c > maxBigClass {
+		return nil
+	}
+	if b, ok := bigPools[c].Get().(*[]byte); ok {
+		return (*b)[:0]
+	}
+	return make([]byte, 0, 1<<c)
+}
+
+// putBig pools b in the class it fills.
+func putBig(b []byte) {
+	c := bits.Len(uint(cap(b))) - 1 // cap(b) >= 1<<c
+	if c <= maxBigClass {
+		bigPools[c].Put(&b)
+	}
 }
 
 // encodeSend encodes a SEND from from to to. to's node is left out of the
@@ -74,8 +105,10 @@ func (n *Node) encode(e *wire.Envelope, to, from actor.Ref, msg any) (*outMsg, e
 		o.release()
 		return nil, err
 	}
-	if b, ok := msg.([]byte); ok && cap(o.buf) < len(b)+256 {
-		o.buf = make([]byte, 0, len(b)+256) // one allocation for a big body
+	if b, ok := msg.([]byte); ok && len(b) > maxPooled {
+		if big := getBig(len(b) + 256); big != nil {
+			o.buf = big // o.buf is small: it goes to the collector
+		}
 	}
 	e.Type = name
 	head := wire.AppendHead(o.buf[:0], e)
