@@ -1,8 +1,11 @@
 package socket_test
 
 import (
+	"log/slog"
 	"strconv"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/troupe-go/troupe/actor"
 	"github.com/troupe-go/troupe/net/socket"
@@ -134,5 +137,49 @@ func dealerRouter(t *testing.T, sys *actor.System, first, second func(string) so
 	}
 	if st := stats(t, sys, router); st.Dropped[socket.DropUnroutable] != 1 {
 		t.Errorf("ROUTER drops %v, want one unroutable", st.Dropped)
+	}
+}
+
+// A ROUTER refuses a second peer announcing an identity in use (libzmq
+// without ZMQ_ROUTER_HANDOVER); a DEALER made without a target counts
+// what it receives.
+func TestRouterDuplicateIdentityAndDealerWithoutTarget(t *testing.T) {
+	sys := newSystem(t)
+	c := newCollector(t, sys)
+	up := events(t, sys, socket.TopicPeerUp)
+	routerLog, routerLogs := recordLogs()
+	router, err := socket.Router(testCtx(t), sys, c.ref, socket.Bind(ipcEndpoint(t)), socket.WithLogger(routerLog))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ep := endpoint(t, sys, router)
+	logger, firstLogs := recordLogs()
+	first, err := socket.Dealer(testCtx(t), sys, actor.Ref{}, socket.Connect(ep), socket.WithIdentity([]byte("twin")),
+		socket.WithLogger(logger))
+	if err != nil {
+		t.Fatal(err)
+	}
+	peersUp(t, up, router, 1)
+	second, err := socket.Dealer(testCtx(t), sys, actor.Ref{}, socket.Connect(ep), socket.WithIdentity([]byte("twin")),
+		socket.WithReconnect(time.Second, time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	peersUp(t, up, second, 1) // its handshake succeeds; the ROUTER then closes it
+	waitLog(t, routerLogs, func(r slog.Record) bool { return strings.Contains(r.Message, "identity is in use") })
+	send(t, sys, first, socket.Text("from the first"))
+	if m := c.next(t); !equal(m, socket.Text("twin", "from the first")) {
+		t.Fatalf("ROUTER target got %q", m.Strings())
+	}
+	if st := stats(t, sys, router); len(st.Peers) != 1 {
+		t.Fatalf("ROUTER has %d peers, want 1: %+v", len(st.Peers), st.Peers)
+	}
+	send(t, sys, router, socket.Text("twin", "reply"))
+	rec := waitLog(t, firstLogs, func(r slog.Record) bool { return attr(r, "reason") == "no-receiver" })
+	if rec.Level != slog.LevelWarn {
+		t.Errorf("first drop of its kind logged at %v, want WARN", rec.Level)
+	}
+	if st := stats(t, sys, first); st.Dropped[socket.DropNoReceiver] != 1 || st.Received != 1 {
+		t.Errorf("DEALER received %d, dropped %v; want 1 and one no-receiver", st.Received, st.Dropped)
 	}
 }

@@ -2,6 +2,7 @@ package socket_test
 
 import (
 	"context"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
@@ -164,4 +165,65 @@ func testMessage(i int) socket.Message {
 
 func equal(a, b socket.Message) bool {
 	return slices.EqualFunc(a.Frames, b.Frames, func(x, y []byte) bool { return string(x) == string(y) })
+}
+
+// recordLogs returns a logger whose records at Warn and above arrive on
+// the returned channel (records that find it full are not kept).
+func recordLogs() (*slog.Logger, <-chan slog.Record) {
+	ch := make(chan slog.Record, 256)
+	return slog.New(recorder{ch: ch}), ch
+}
+
+type recorder struct {
+	ch    chan slog.Record
+	attrs []slog.Attr
+}
+
+func (r recorder) Enabled(_ context.Context, l slog.Level) bool { return l >= slog.LevelWarn }
+
+func (r recorder) Handle(_ context.Context, rec slog.Record) error {
+	rec = rec.Clone()
+	rec.AddAttrs(r.attrs...)
+	select {
+	case r.ch <- rec:
+	default:
+	}
+	return nil
+}
+
+func (r recorder) WithAttrs(attrs []slog.Attr) slog.Handler {
+	return recorder{ch: r.ch, attrs: append(slices.Clone(r.attrs), attrs...)}
+}
+
+func (r recorder) WithGroup(string) slog.Handler { return r }
+
+// waitLog waits for a record for which ok returns true.
+func waitLog(t testing.TB, ch <-chan slog.Record, ok func(slog.Record) bool) slog.Record {
+	t.Helper()
+	timer := time.NewTimer(testTimeout)
+	defer timer.Stop()
+	for {
+		select {
+		case rec := <-ch:
+			if ok(rec) {
+				return rec
+			}
+		case <-timer.C:
+			t.Fatalf("no such log record within %v", testTimeout)
+			return slog.Record{}
+		}
+	}
+}
+
+// attr returns the value of the record's attribute key, as a string.
+func attr(rec slog.Record, key string) string {
+	var v string
+	rec.Attrs(func(a slog.Attr) bool {
+		if a.Key == key {
+			v = a.Value.String()
+			return false
+		}
+		return true
+	})
+	return v
 }

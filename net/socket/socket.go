@@ -97,19 +97,24 @@ func open(ctx context.Context, sys *actor.System, kind Kind, target actor.Ref, t
 	if err := s.listen(ctx); err != nil {
 		return actor.Ref{}, err
 	}
-	spawnOpts := []actor.SpawnOption{actor.WithMailbox(cfg.inbox(kind)...)}
-	if cfg.name != "" {
-		spawnOpts = append(spawnOpts, actor.WithName(cfg.name))
+	return s.spawn(ctx)
+}
+
+// spawn starts the actor of a bound socket.
+func (s *sock) spawn(ctx context.Context) (actor.Ref, error) {
+	spawnOpts := []actor.SpawnOption{actor.WithMailbox(s.cfg.inbox(s.kind)...)}
+	if s.cfg.name != "" {
+		spawnOpts = append(spawnOpts, actor.WithName(s.cfg.name))
 	}
-	ref, err := sys.Spawn(ctx, actor.Loop(s.behavior()), spawnOpts...)
+	ref, err := s.sys.Spawn(ctx, actor.Loop(s.behavior()), spawnOpts...)
 	if err != nil {
 		s.closeListeners()
-		return actor.Ref{}, fmt.Errorf("socket: %s: %w", kind, err)
+		return actor.Ref{}, fmt.Errorf("socket: %s: %w", s.kind, err)
 	}
 	// The loop registers itself too, but may not have started yet: make
 	// StatsOf work as soon as the ref is known. A loop that is over
 	// already has unregistered, so undo the registration.
-	key := regKey{sys: sys, ref: ref}
+	key := regKey{sys: s.sys, ref: ref}
 	register(key, s.ctl)
 	select {
 	case <-s.ctl.done:

@@ -129,7 +129,9 @@ type PeerStats struct {
 // StatsOf returns the counters of the socket actor ref, a live socket of
 // sys (a name ref, with ID 0, is looked up). The socket answers through
 // a channel of its own, not its mailbox, so a PUSH blocking its senders
-// answers too. It waits until the socket answers, stops, or ctx ends.
+// answers too. It waits until the socket answers, stops, or ctx ends. (A
+// socket restarted after a failure answers once its new incarnation has
+// started; until then its ref is ErrNotSocket.)
 func StatsOf(ctx context.Context, sys *actor.System, ref actor.Ref) (Stats, error) {
 	if ref.ID == 0 && ref.Name != "" {
 		if r, ok := sys.Lookup(ref.Name); ok {
