@@ -93,7 +93,8 @@ type Stats struct {
 	// buffer, before the flush; if the connection fails before the
 	// flush, it moves to DropDisconnected.
 	Sent uint64
-	// Received counts data messages read from peers.
+	// Received counts data messages read from peers (for a PUB, the
+	// subscription messages; for a SUB, Filtered ones included).
 	Received uint64
 	// Filtered counts messages a SUB received that match none of its
 	// topics (normally none: the publisher filters).
