@@ -42,6 +42,7 @@ type config struct {
 	outPath            string
 	appendOut          bool
 	cpuProfile         string
+	tracePath          string
 }
 
 // runCLI parses args and runs the mode: W5's lines go to stdout, the
@@ -51,7 +52,7 @@ func runCLI(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
-	return withProfile(c.cpuProfile, func() error { return c.run(ctx, stdout) })
+	return withProfile(c.cpuProfile, c.tracePath, func() error { return c.run(ctx, stdout) })
 }
 
 // run runs the mode.
@@ -86,7 +87,8 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.BoolVar(&c.appendOut, "append", false, "sizes: append to -o instead of replacing it")
 	quick := fs.Bool("quick", false, "tiny counts, to check that everything runs")
 	verbose := fs.Bool("v", false, "log each measurement to stderr")
-	fs.StringVar(&c.cpuProfile, "cpuprofile", "", "write a CPU profile of this process to the file, and of each peer to the file with .peer appended")
+	fs.StringVar(&c.cpuProfile, "cpuprofile", "", "write a CPU profile of this process to the file, and of each peer to the file with .peer.send or .peer.echo appended")
+	fs.StringVar(&c.tracePath, "trace", "", "write an execution trace (runtime/trace) of this process to the file, and of each peer to the file with .peer.send or .peer.echo appended")
 	if err := fs.Parse(args); err != nil {
 		return c, fmt.Errorf("flags: %w", err)
 	}
@@ -99,6 +101,9 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	c.sizes.log = bysize.NewLogger(stderr, *verbose)
 	if c.cpuProfile != "" {
 		c.r.peerProfile = c.cpuProfile + ".peer"
+	}
+	if c.tracePath != "" {
+		c.r.peerTrace = c.tracePath + ".peer"
 	}
 	return c, c.parseLists(*sizes, *trans, *kinds)
 }

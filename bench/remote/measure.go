@@ -33,6 +33,7 @@ type runner struct {
 	spawn       bysize.SpawnFunc
 	timeout     time.Duration // per measurement
 	peerProfile string        // CPU profile file of the peers, or ""
+	peerTrace   string        // execution trace file of the peers, or ""
 }
 
 // bound gives one measurement its time limit.
@@ -43,7 +44,10 @@ func (r runner) bound(ctx context.Context) (context.Context, context.CancelFunc)
 func (r runner) peerArgs(ctx context.Context, role, transport string, extra ...string) []string {
 	args := []string{"-role", role, "-transport", transport, "-deadline", bysize.DeadlineArg(ctx)}
 	if r.peerProfile != "" {
-		args = append(args, "-cpuprofile", r.peerProfile)
+		args = append(args, "-cpuprofile", r.peerProfile+"."+role) // one file per role
+	}
+	if r.peerTrace != "" {
+		args = append(args, "-trace", r.peerTrace+"."+role)
 	}
 	return append(args, extra...)
 }

@@ -31,7 +31,7 @@ var ErrBadRole = errors.New("remote: unknown peer role")
 
 type peerConfig struct {
 	role, transport, target, msg string
-	cpuProfile                   string
+	cpuProfile, tracePath        string
 	size, count                  int
 	deadline                     time.Time
 }
@@ -47,6 +47,7 @@ func parsePeer(args []string, stderr io.Writer) (peerConfig, error) {
 	fs.IntVar(&pc.size, "size", 1, "send: message size in bytes")
 	fs.IntVar(&pc.count, "count", 0, "send: messages to send")
 	fs.StringVar(&pc.cpuProfile, "cpuprofile", "", "write a CPU profile to the file")
+	fs.StringVar(&pc.tracePath, "trace", "", "write an execution trace to the file")
 	dl, err := bysize.ParsePeerFlags(fs, args)
 	if err != nil {
 		return pc, err
@@ -70,7 +71,7 @@ func runPeer(args []string, release io.Reader, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	return withProfile(pc.cpuProfile, func() error { return pc.serve(release, stdout) })
+	return withProfile(pc.cpuProfile, pc.tracePath, func() error { return pc.serve(release, stdout) })
 }
 
 func (pc peerConfig) serve(release io.Reader, stdout io.Writer) error {
