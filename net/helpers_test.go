@@ -2,12 +2,11 @@ package net
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/troupe-go/troupe/actor"
+	"github.com/troupe-go/troupe/internal/testenv"
 )
 
 // testTimeout bounds every wait in this package's tests: a guard against
@@ -69,12 +68,7 @@ func endpoint(t testing.TB, transport string) string {
 	if transport == "tcp" {
 		return "tcp://127.0.0.1:0"
 	}
-	dir, err := os.MkdirTemp("", "tn")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = os.RemoveAll(dir) })
-	return "ipc://" + filepath.Join(dir, "n.sock")
+	return testenv.IPCEndpoint(t, "n.sock")
 }
 
 // startNode starts a system listening on ep; the system (and with it the

@@ -50,10 +50,10 @@ func TestInteropPythonNotFound(t *testing.T) {
 	if len(lines) != 1 || !strings.HasPrefix(lines[0], "error 1 ") {
 		t.Errorf("interop.py notfound printed %q, want an \"error 1 …\" line", lines)
 	}
-	if run := runScript(t, "echo_client.py", n.node.Address(), "dealer", "nobody-here"); run.code != 1 ||
-		len(run.lines) != 1 || !strings.HasPrefix(run.lines[0], "error 1 ") {
+	if run := runScript(t, "echo_client.py", n.node.Address(), "dealer", "nobody-here"); run.Code != 1 ||
+		len(run.Lines) != 1 || !strings.HasPrefix(run.Lines[0], "error 1 ") {
 		t.Errorf("echo_client.py to a missing actor: status %d, printed %q; want status 1 and \"error 1 …\"",
-			run.code, run.lines)
+			run.Code, run.Lines)
 	}
 	if s := n.node.Stats(); s.UnknownTargets != 2 {
 		t.Errorf("Stats().UnknownTargets = %d, want 2", s.UnknownTargets)

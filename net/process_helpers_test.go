@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/troupe-go/troupe/actor"
+	"github.com/troupe-go/troupe/internal/testenv"
 )
 
 // procTimeout bounds the life of one testnode process: it is killed when
@@ -188,8 +189,4 @@ func awaitTerminated(t *testing.T, notices <-chan actor.Terminated, target actor
 
 // ctxFor returns a context bounded by nodeTimeout, cancelled when the test
 // ends.
-func ctxFor(t *testing.T) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), nodeTimeout)
-	t.Cleanup(cancel)
-	return ctx
-}
+func ctxFor(t *testing.T) context.Context { return testenv.Context(t, nodeTimeout) }

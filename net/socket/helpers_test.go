@@ -3,8 +3,6 @@ package socket_test
 import (
 	"context"
 	"log/slog"
-	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -12,6 +10,7 @@ import (
 	"time"
 
 	"github.com/troupe-go/troupe/actor"
+	"github.com/troupe-go/troupe/internal/testenv"
 	"github.com/troupe-go/troupe/mailbox"
 	"github.com/troupe-go/troupe/net/socket"
 )
@@ -19,11 +18,8 @@ import (
 // testTimeout bounds every wait of a test; reaching it is a failure.
 const testTimeout = 15 * time.Second
 
-func testCtx(t testing.TB) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
-	t.Cleanup(cancel)
-	return ctx
-}
+// testCtx returns a context that ends after testTimeout or with the test.
+func testCtx(t testing.TB) context.Context { return testenv.Context(t, testTimeout) }
 
 // newSystem returns a System shut down (and checked) when the test ends.
 func newSystem(t testing.TB) *actor.System {
@@ -39,14 +35,7 @@ func newSystem(t testing.TB) *actor.System {
 }
 
 // ipcEndpoint returns an ipc endpoint in a directory removed after the test.
-func ipcEndpoint(t testing.TB) string {
-	dir, err := os.MkdirTemp("", "sock")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = os.RemoveAll(dir) })
-	return "ipc://" + filepath.Join(dir, "s.sock")
-}
+func ipcEndpoint(t testing.TB) string { return testenv.IPCEndpoint(t, "s.sock") }
 
 // A collector is an actor that forwards every Message it receives to a
 // channel the test reads.

@@ -37,7 +37,7 @@ func TestPubToPySub(t *testing.T) {
 			}
 			send(t, sys, pub, socket.Text("a.END"))
 			got := py.messages(t)
-			py.exit(t)
+			py.Exit(t)
 			if len(got) != len(want) {
 				t.Fatalf("pyzmq SUB got %d messages, want %d", len(got), len(want))
 			}
@@ -62,12 +62,12 @@ func TestPyPubToSub(t *testing.T) {
 	sys := newSystem(t)
 	c := newCollector(t, sys)
 	py := startPeer(t, "xpub", "tcp://127.0.0.1:0", "100")
-	ep := py.line(t, "ENDPOINT")
+	ep := py.Line(t, "ENDPOINT")
 	sub, err := socket.Sub(testCtx(t), sys, c.ref, []string{"a."}, socket.Connect(ep))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := py.line(t, "SUBSCRIBED"); got != "01612e" {
+	if got := py.Line(t, "SUBSCRIBED"); got != "01612e" {
 		t.Fatalf("libzmq saw subscription %s, want 01612e (\\x01a.)", got)
 	}
 	for i := range 100 {
@@ -79,7 +79,7 @@ func TestPyPubToSub(t *testing.T) {
 	if m := c.next(t); !equal(m, socket.Text("a.END")) {
 		t.Fatalf("got %q, want a.END", m.Strings())
 	}
-	py.exit(t)
+	py.Exit(t)
 	if st := stats(t, sys, sub); st.Received != 101 || st.Filtered != 0 {
 		t.Errorf("stats: received %d (want 101), filtered %d (want 0: the publisher filters)", st.Received, st.Filtered)
 	}
@@ -107,10 +107,10 @@ func TestPubStuckPySubDoesNotStallOthers(t *testing.T) {
 		send(t, sys, pub, socket.NewMessage([]byte("t"), payload))
 	}
 	send(t, sys, pub, socket.Text("END"))
-	if got := healthy.line(t, "COUNT"); got != strconv.Itoa(n) {
+	if got := healthy.Line(t, "COUNT"); got != strconv.Itoa(n) {
 		t.Errorf("the healthy SUB got %s messages, want all %d", got, n)
 	}
-	healthy.exit(t)
+	healthy.Exit(t)
 	st := stats(t, sys, pub)
 	var stuckPeer *socket.PeerStats
 	for i := range st.Peers {
@@ -130,6 +130,6 @@ func TestPubStuckPySubDoesNotStallOthers(t *testing.T) {
 			stuckPeer.Sent, stuckPeer.Dropped, stuckPeer.Queued, n+1, st.Dropped)
 	}
 	t.Logf("stuck SUB: written %d, queued %d, dropped %d of %d", stuckPeer.Sent, stuckPeer.Queued, stuckPeer.Dropped, n+1)
-	_ = stuck.stdin.Close()
-	stuck.exit(t)
+	_ = stuck.CloseStdin()
+	stuck.Exit(t)
 }

@@ -30,7 +30,7 @@ func TestPushToPyPull(t *testing.T) {
 			}
 			send(t, sys, push, socket.Text("END"))
 			got := py.messages(t)
-			py.exit(t)
+			py.Exit(t)
 			if len(got) != n {
 				t.Fatalf("pyzmq PULL got %d messages, want %d", len(got), n)
 			}
@@ -67,7 +67,7 @@ func TestPyPushToPull(t *testing.T) {
 			if m := c.next(t); !equal(m, socket.Text("END")) {
 				t.Fatalf("got %q after %d messages, want END", m.Strings(), n)
 			}
-			py.exit(t)
+			py.Exit(t)
 			if st := stats(t, sys, pull); st.Received != n+1 || st.Dropped.Total() != 0 {
 				t.Errorf("stats: received %d (want %d), dropped %v", st.Received, n+1, st.Dropped)
 			}
@@ -94,8 +94,8 @@ func TestPushRoundRobinTwoPyPulls(t *testing.T) {
 	send(t, sys, push, socket.Text("END"))
 	send(t, sys, push, socket.Text("END"))
 	ga, gb := a.messages(t), b.messages(t)
-	a.exit(t)
-	b.exit(t)
+	a.Exit(t)
+	b.Exit(t)
 	if len(ga)+len(gb) != n {
 		t.Fatalf("the PULLs got %d + %d messages, want %d in all", len(ga), len(gb), n)
 	}
@@ -131,7 +131,7 @@ func TestPushQueuesBeforePyPullBinds(t *testing.T) {
 	send(t, sys, push, socket.Text("END"))
 	py := startPeer(t, "pull", ep, "--bind")
 	got := py.messages(t)
-	py.exit(t)
+	py.Exit(t)
 	if len(got) != n {
 		t.Fatalf("pyzmq PULL got %d messages, want %d", len(got), n)
 	}

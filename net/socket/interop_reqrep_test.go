@@ -13,7 +13,7 @@ import (
 func TestReqToPyRep(t *testing.T) {
 	sys := newSystem(t)
 	py := startPeer(t, "rep", "tcp://127.0.0.1:0")
-	req, err := socket.Req(testCtx(t), sys, socket.Connect(py.line(t, "ENDPOINT")))
+	req, err := socket.Req(testCtx(t), sys, socket.Connect(py.Line(t, "ENDPOINT")))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,7 +31,7 @@ func TestReqToPyRep(t *testing.T) {
 	if r, err := socket.Request(testCtx(t), sys, req, socket.Text("quit")); err != nil || !equal(r, socket.Text("bye")) {
 		t.Fatalf("quit: %q, %v", r.Strings(), err)
 	}
-	py.exit(t)
+	py.Exit(t)
 }
 
 // echoReplier answers each request Message m with [re:<first frame>,
@@ -61,10 +61,10 @@ func TestPyReqToRep(t *testing.T) {
 				t.Fatal(err)
 			}
 			py := startPeer(t, "req", endpoint(t, sys, rep), "100")
-			if got := py.line(t, "COUNT"); got != "100" {
+			if got := py.Line(t, "COUNT"); got != "100" {
 				t.Fatalf("pyzmq REQ did %s round trips", got)
 			}
-			py.exit(t)
+			py.Exit(t)
 		})
 	}
 }
@@ -75,7 +75,7 @@ func TestDealerToPyRouter(t *testing.T) {
 	sys := newSystem(t)
 	c := newCollector(t, sys)
 	py := startPeer(t, "router", "tcp://127.0.0.1:0", "troupe-dealer")
-	dealer, err := socket.Dealer(testCtx(t), sys, c.ref, socket.Connect(py.line(t, "ENDPOINT")),
+	dealer, err := socket.Dealer(testCtx(t), sys, c.ref, socket.Connect(py.Line(t, "ENDPOINT")),
 		socket.WithIdentity([]byte("troupe-dealer")))
 	if err != nil {
 		t.Fatal(err)
@@ -93,10 +93,10 @@ func TestDealerToPyRouter(t *testing.T) {
 	if m := c.next(t); !equal(m, socket.Text("bye")) {
 		t.Fatalf("got %q, want bye", m.Strings())
 	}
-	if got := py.line(t, "COUNT"); got != strconv.Itoa(n) {
+	if got := py.Line(t, "COUNT"); got != strconv.Itoa(n) {
 		t.Errorf("ROUTER echoed %s messages", got)
 	}
-	py.exit(t)
+	py.Exit(t)
 }
 
 // A ROUTER bound by Troupe delivers a libzmq DEALER's messages with its
@@ -123,10 +123,10 @@ func TestPyDealerToRouter(t *testing.T) {
 		t.Fatal(err)
 	}
 	py := startPeer(t, "dealer", endpoint(t, sys, router), "100")
-	if got := py.line(t, "COUNT"); got != "100" {
+	if got := py.Line(t, "COUNT"); got != "100" {
 		t.Fatalf("pyzmq DEALER got %s echoes", got)
 	}
-	py.exit(t)
+	py.Exit(t)
 	if st := stats(t, sys, router); st.Dropped.Total() != 0 || st.Received != 100 || st.Sent != 100 {
 		t.Errorf("stats: received %d, sent %d, dropped %v", st.Received, st.Sent, st.Dropped)
 	}
@@ -152,10 +152,10 @@ func TestPyHeartbeatsAnswered(t *testing.T) {
 		t.Fatal(err)
 	}
 	py := startPeer(t, "dealer", endpoint(t, sys, router), "3", "--heartbeat")
-	if got := py.line(t, "COUNT"); got != "4" {
+	if got := py.Line(t, "COUNT"); got != "4" {
 		t.Fatalf("pyzmq DEALER got %s echoes, want 4", got)
 	}
-	py.exit(t)
+	py.Exit(t)
 	peersUp(t, up, router, 1)
 	select {
 	case e := <-up:

@@ -6,20 +6,17 @@ import (
 	"context"
 	"errors"
 	"io"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/troupe-go/troupe/internal/testenv"
 )
 
 // testTimeout bounds every blocking step of a test; hitting it is a failure.
 const testTimeout = 10 * time.Second
 
-func testCtx(t testing.TB) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
-	t.Cleanup(cancel)
-	return ctx
-}
+// testCtx returns a context that ends after testTimeout or with the test.
+func testCtx(t testing.TB) context.Context { return testenv.Context(t, testTimeout) }
 
 // endpoints returns a fresh tcp and ipc endpoint to listen on.
 func endpoints(t testing.TB) map[string]string {
@@ -27,14 +24,7 @@ func endpoints(t testing.TB) map[string]string {
 }
 
 // ipcPath returns a short socket path in a directory removed after the test.
-func ipcPath(t testing.TB) string {
-	dir, err := os.MkdirTemp("", "zmtp")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = os.RemoveAll(dir) })
-	return filepath.Join(dir, "s.sock")
-}
+func ipcPath(t testing.TB) string { return testenv.IPCPath(t, "s.sock") }
 
 func listen(t testing.TB, ep string, opts ...Option) *Listener {
 	t.Helper()

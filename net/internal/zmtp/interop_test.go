@@ -14,7 +14,7 @@ const peerTimeout = 30 * time.Second
 // TestInteropLibzmqDealer: a pyzmq DEALER talks to our ROUTER listener
 // (multipart, empty frames, > 255 bytes, 1 MiB) over tcp and ipc.
 func TestInteropLibzmqDealer(t *testing.T) {
-	requirePython(t)
+	python.Require(t)
 	for tr, ep := range endpoints(t) {
 		t.Run(tr, func(t *testing.T) {
 			l := listen(t, ep)
@@ -23,8 +23,8 @@ func TestInteropLibzmqDealer(t *testing.T) {
 			if err := s.echo(t); !errors.Is(err, io.EOF) {
 				t.Fatalf("connection ended with %v, want io.EOF", err)
 			}
-			py.line(t, "DONE")
-			py.exit(t)
+			py.Line(t, "DONE")
+			py.Exit(t)
 			if got := string(s.c.PeerIdentity()); got != "py-dealer" || s.c.PeerSocketType() != Dealer {
 				t.Errorf("peer %s identity %q, want DEALER py-dealer", s.c.PeerSocketType(), got)
 			}
@@ -45,15 +45,15 @@ func acceptSession(t testing.TB, l *Listener) *session {
 // HEARTBEAT_TIMEOUT=300 ms stays connected 1.5 s (our PONGs keep it
 // alive) and still exchanges messages; it checks it never disconnected.
 func TestInteropHeartbeat(t *testing.T) {
-	requirePython(t)
+	python.Require(t)
 	l := listen(t, "tcp://127.0.0.1:0")
 	py := startPeer(t, peerTimeout, "dealer", l.Endpoint(), "--heartbeat")
 	s := acceptSession(t, l)
 	if err := s.echo(t); !errors.Is(err, io.EOF) {
 		t.Fatalf("connection ended with %v, want io.EOF", err)
 	}
-	py.line(t, "DONE")
-	py.exit(t)
+	py.Line(t, "DONE")
+	py.Exit(t)
 	if n := s.pings.Load(); n < 5 {
 		t.Errorf("answered %d PINGs in 1.5 s at 100 ms, want at least 5", n)
 	}
@@ -65,7 +65,7 @@ func TestInteropHeartbeat(t *testing.T) {
 
 // TestInteropPlain: pyzmq as a PLAIN client, with good and bad credentials.
 func TestInteropPlain(t *testing.T) {
-	requirePython(t)
+	python.Require(t)
 	onFail, failed := failures()
 	l := listen(t, "tcp://127.0.0.1:0", WithPlainServer(checkCreds), onFail)
 	py := startPeer(t, peerTimeout, "dealer", l.Endpoint(), "--plain", "alice", "secret")
@@ -73,13 +73,13 @@ func TestInteropPlain(t *testing.T) {
 	if err := s.echo(t); !errors.Is(err, io.EOF) {
 		t.Fatalf("connection ended with %v, want io.EOF", err)
 	}
-	py.line(t, "DONE")
-	py.exit(t)
+	py.Line(t, "DONE")
+	py.Exit(t)
 
 	bad := startPeer(t, peerTimeout, "badauth", l.Endpoint(), "alice", "wrong")
 	wantErr(t, nextFailure(t, failed), ErrAuthFailed)
-	t.Logf("libzmq event: %s", bad.line(t, "REFUSED"))
-	bad.exit(t)
+	t.Logf("libzmq event: %s", bad.Line(t, "REFUSED"))
+	bad.Exit(t)
 	if st := l.Stats(); st.Accepted != 1 {
 		t.Errorf("stats %+v: want only the good client accepted", st)
 	}
@@ -89,9 +89,9 @@ func TestInteropPlain(t *testing.T) {
 // (ZAP): good credentials work, bad ones fail with ErrAuthFailed although
 // libzmq 4.3 misspells its ERROR command.
 func TestInteropPlainLibzmqServer(t *testing.T) {
-	requirePython(t)
+	python.Require(t)
 	py := startPeer(t, peerTimeout, "router", "tcp://127.0.0.1:*", "go-dealer", "--plain-server", "alice", "secret")
-	ep := py.line(t, "ENDPOINT")
+	ep := py.Line(t, "ENDPOINT")
 	_, err := Dial(testCtx(t), ep, WithPlain("alice", "wrong"))
 	wantErr(t, err, ErrHandshake, ErrAuthFailed)
 	t.Logf("client error: %v", err)
@@ -104,18 +104,18 @@ func TestInteropPlainLibzmqServer(t *testing.T) {
 	if got := s.recv(t); len(got) != 1 || string(got[0]) != "bye" {
 		t.Fatalf("got %q, want bye", got)
 	}
-	py.line(t, "DONE")
-	py.exit(t)
+	py.Line(t, "DONE")
+	py.Exit(t)
 }
 
 // TestInteropLibzmqRouter: our DEALER dials a pyzmq ROUTER (tcp and ipc),
 // which sees our identity, echoes multipart messages and answers PING.
 func TestInteropLibzmqRouter(t *testing.T) {
-	requirePython(t)
+	python.Require(t)
 	for tr, ep := range map[string]string{"tcp": "tcp://127.0.0.1:*", "ipc": "ipc://" + ipcPath(t)} {
 		t.Run(tr, func(t *testing.T) {
 			py := startPeer(t, peerTimeout, "router", ep, "go-dealer", "--heartbeat")
-			bound := py.line(t, "ENDPOINT")
+			bound := py.Line(t, "ENDPOINT")
 			c, err := Dial(testCtx(t), bound, WithIdentity([]byte("go-dealer")))
 			if err != nil {
 				t.Fatal(err)
@@ -148,8 +148,8 @@ func TestInteropLibzmqRouter(t *testing.T) {
 			if got := s.recv(t); len(got) != 1 || string(got[0]) != "bye" {
 				t.Fatalf("got %q, want bye", got)
 			}
-			py.line(t, "DONE")
-			py.exit(t)
+			py.Line(t, "DONE")
+			py.Exit(t)
 			if c.PeerSocketType() != Router {
 				t.Errorf("peer socket type %s", c.PeerSocketType())
 			}
