@@ -1,11 +1,8 @@
 package net_test
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"errors"
-	"io"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -42,13 +39,8 @@ func buildTestnode(t *testing.T) string {
 // A procNode is a running testnode process: a node in another OS process
 // with an "echo" and a "counter" actor and the spawnable kind "worker".
 type procNode struct {
-	addr   string
-	cmd    *exec.Cmd
-	stdin  io.WriteCloser // closing it makes the node exit
-	stderr *bytes.Buffer
-	done   chan struct{} // closed once the process has exited; err is set then
-	err    error
-	cancel context.CancelFunc
+	*testenv.Peer // stdin closed makes the node exit
+	addr          string
 }
 
 // startProc starts bin listening on endpoint, waits for its "ready" line
@@ -56,54 +48,25 @@ type procNode struct {
 // lingers) when the test ends.
 func startProc(t *testing.T, bin, endpoint string) *procNode {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), procTimeout)
-	cmd := exec.CommandContext(ctx, bin, "-endpoint", endpoint, "-heartbeat", "200ms", "-liveness", "3", "-reconnect", "100ms")
-	cmd.WaitDelay = time.Second
-	p := &procNode{cmd: cmd, stderr: new(bytes.Buffer), done: make(chan struct{}), cancel: cancel}
-	cmd.Stderr = p.stderr
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if p.stdin, err = cmd.StdinPipe(); err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		cancel()
-		t.Fatalf("start testnode: %v", err)
-	}
-	lines := make(chan string, 2)
-	go p.wait(stdout, lines)
+	testnode := testenv.Command{Name: "testnode", Path: bin, Timeout: procTimeout, Wait: nodeTimeout}
+	p := &procNode{Peer: testnode.Start(t,
+		"-endpoint", endpoint, "-heartbeat", "200ms", "-liveness", "3", "-reconnect", "100ms")}
 	t.Cleanup(p.stop)
-	p.addr = p.awaitReady(t, lines)
+	p.addr = p.awaitReady(t)
 	return p
 }
 
-// wait copies the "address" and "ready" lines, then waits for the process.
-func (p *procNode) wait(stdout io.Reader, lines chan<- string) {
-	sc := bufio.NewScanner(stdout)
-	for n := 0; sc.Scan(); n++ {
-		if n < cap(lines) {
-			lines <- sc.Text()
-		}
-	}
-	close(lines)
-	p.err = p.cmd.Wait()
-	close(p.done)
-}
-
-func (p *procNode) awaitReady(t *testing.T, lines <-chan string) string {
+func (p *procNode) awaitReady(t *testing.T) string {
 	t.Helper()
 	timer := time.NewTimer(nodeTimeout)
 	defer timer.Stop()
 	var addr string
 	for {
 		select {
-		case l, ok := <-lines:
+		case l, ok := <-p.Lines():
 			switch {
 			case !ok:
-				<-p.done
-				t.Fatalf("testnode exited before it was ready: %v; stderr:\n%s", p.err, p.stderr)
+				t.Fatalf("testnode exited before it was ready: %v; stderr:\n%s", p.Err(), p.Stderr())
 			case strings.HasPrefix(l, "address "):
 				addr = strings.TrimPrefix(l, "address ")
 			case l == "ready" && addr != "":
@@ -120,26 +83,25 @@ func (p *procNode) awaitReady(t *testing.T, lines <-chan string) string {
 // stop ends the process: stdin closed (a clean exit), killed after
 // nodeTimeout.
 func (p *procNode) stop() {
-	_ = p.stdin.Close()
+	_ = p.CloseStdin()
 	select {
-	case <-p.done:
+	case <-p.Exited():
 	case <-time.After(nodeTimeout):
-		_ = p.cmd.Process.Kill()
-		<-p.done
+		_ = p.Process().Kill()
+		<-p.Exited()
 	}
-	p.cancel()
 }
 
 // kill9 kills the process with SIGKILL and waits until it is gone.
 func (p *procNode) kill9(t *testing.T) {
 	t.Helper()
-	if err := p.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+	if err := p.Process().Signal(syscall.SIGKILL); err != nil {
 		t.Fatalf("kill -9 testnode: %v", err)
 	}
-	<-p.done
+	<-p.Exited()
 	var exit *exec.ExitError
-	if !errors.As(p.err, &exit) || exit.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
-		t.Fatalf("testnode ended with %v, want death by SIGKILL", p.err)
+	if !errors.As(p.Err(), &exit) || exit.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
+		t.Fatalf("testnode ended with %v, want death by SIGKILL", p.Err())
 	}
 }
 
@@ -148,8 +110,8 @@ func (p *procNode) kill9(t *testing.T) {
 func (p *procNode) exitedCleanly(t *testing.T) {
 	t.Helper()
 	p.stop()
-	if p.err != nil {
-		t.Errorf("testnode %s exited with %v; stderr:\n%s", p.addr, p.err, p.stderr)
+	if p.Err() != nil {
+		t.Errorf("testnode %s exited with %v; stderr:\n%s", p.addr, p.Err(), p.Stderr())
 	}
 }
 

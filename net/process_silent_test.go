@@ -30,7 +30,7 @@ func testSilentPeer(t *testing.T, bin string, endpoint func(*testing.T, string) 
 	ups, _ := nodeEvents(t, local.sys, peer.addr)
 
 	signal(t, peer, syscall.SIGSTOP)
-	t.Cleanup(func() { _ = peer.cmd.Process.Signal(syscall.SIGCONT) }) // so that it can exit
+	t.Cleanup(func() { _ = peer.Process().Signal(syscall.SIGCONT) }) // so that it can exit
 	awaitStopped(t, peer)
 	frozen := time.Now()
 	failed := make(chan error, 1)
@@ -66,7 +66,7 @@ func awaitStopped(t *testing.T, p *procNode) {
 	)
 	var info [128]byte // siginfo_t
 	for range 100 {    // retried on EINTR only
-		_, _, errno := syscall.Syscall6(syscall.SYS_WAITID, pPID, uintptr(p.cmd.Process.Pid),
+		_, _, errno := syscall.Syscall6(syscall.SYS_WAITID, pPID, uintptr(p.Process().Pid),
 			uintptr(unsafe.Pointer(&info[0])), syscall.WSTOPPED|syscall.WEXITED|wNoWait, 0, 0)
 		switch errno {
 		case 0:
@@ -81,7 +81,7 @@ func awaitStopped(t *testing.T, p *procNode) {
 
 func signal(t *testing.T, p *procNode, sig syscall.Signal) {
 	t.Helper()
-	if err := p.cmd.Process.Signal(sig); err != nil {
+	if err := p.Process().Signal(sig); err != nil {
 		t.Fatalf("signal %v to testnode: %v", sig, err)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"os"
 	"os/exec"
 	"strings"
 	"testing"
@@ -15,10 +16,11 @@ import (
 // what a test's script prints, so that the script never blocks on them.
 const peerLines = 100_000
 
-// A Peer is a running script, started by Script.Start: it runs beside the
-// test, which reads its stdout line by line. The process is killed when
-// the test ends or when the script's Timeout runs out. A Peer's methods
-// are for the test goroutine that started it.
+// A Peer is a running program or script, started by Command.Start or
+// Script.Start: it runs beside the test, which reads its stdout line by
+// line. The process is killed when the test ends or when its Timeout runs
+// out. Line and Exit are for the test goroutine that started it; the other
+// methods are safe for concurrent use.
 type Peer struct {
 	name   string
 	args   []string
@@ -31,16 +33,42 @@ type Peer struct {
 	err    error
 }
 
-// Start runs the script with args under PythonPath and returns at once.
-// The process is killed when the test ends or after s.Timeout, and the
-// test's cleanup waits until it has exited, logging its stderr if the
-// test failed.
+// A Command is a program that a test runs beside itself as a Peer.
+type Command struct {
+	// Name is what failure messages call the program, as in "testnode".
+	Name string
+	// Path is the program's path.
+	Path string
+	// Timeout bounds the process's life: it is killed when it runs out.
+	Timeout time.Duration
+	// Wait bounds each wait of the Peer's Line and Exit.
+	Wait time.Duration
+}
+
+// Start runs the program with args and returns at once. The process is
+// killed when the test ends or after c.Timeout, and the test's cleanup
+// waits until it has exited, logging its stderr if the test failed.
+func (c Command) Start(t testing.TB, args ...string) *Peer {
+	t.Helper()
+	return c.start(t, args, args)
+}
+
+// Start runs the script with args under PythonPath as Command.Start runs
+// a program.
 func (s Script) Start(t testing.TB, args ...string) *Peer {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), s.Timeout)
+	c := Command{Name: s.Name, Path: s.Python.Require(t), Timeout: s.Timeout, Wait: s.Wait}
+	return c.start(t, append([]string{s.path(t)}, args...), args)
+}
+
+// start runs the program with args; failure messages show shown.
+func (c Command) start(t testing.TB, args, shown []string) *Peer {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), c.Timeout)
 	t.Cleanup(cancel) // also when the start fails
-	cmd := s.command(t, ctx, args)
-	p := &Peer{name: s.Name, args: args, wait: s.Wait, cmd: cmd, lines: make(chan string, peerLines),
+	cmd := exec.CommandContext(ctx, c.Path, args...)
+	cmd.WaitDelay = time.Second
+	p := &Peer{name: c.Name, args: shown, wait: c.Wait, cmd: cmd, lines: make(chan string, peerLines),
 		stderr: new(bytes.Buffer), exited: make(chan struct{})}
 	cmd.Stderr = p.stderr
 	stdout, err := cmd.StdoutPipe()
@@ -51,7 +79,7 @@ func (s Script) Start(t testing.TB, args ...string) *Peer {
 		t.Fatal(err)
 	}
 	if err := cmd.Start(); err != nil {
-		t.Fatalf("start %s: %v", cmd.Path, err)
+		t.Fatalf("start %s: %v", c.Path, err)
 	}
 	go p.run(ctx, cancel, stdout)
 	t.Cleanup(func() {
@@ -93,6 +121,23 @@ func (p *Peer) Stderr() string {
 		return p.stderr.String()
 	default:
 		return "(still running)"
+	}
+}
+
+// Process returns the running process, for signals.
+func (p *Peer) Process() *os.Process { return p.cmd.Process }
+
+// Exited returns a channel closed once the process has exited.
+func (p *Peer) Exited() <-chan struct{} { return p.exited }
+
+// Err returns how the process ended (nil for exit status 0) once Exited is
+// closed, and nil before.
+func (p *Peer) Err() error {
+	select {
+	case <-p.exited:
+		return p.err
+	default:
+		return nil
 	}
 }
 

@@ -42,7 +42,9 @@ func (s Script) Run(t testing.TB, args ...string) Result {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), s.Timeout)
 	defer cancel()
-	cmd := s.command(t, ctx, args)
+	py := s.Python.Require(t)
+	cmd := exec.CommandContext(ctx, py, append([]string{s.path(t)}, args...)...)
+	cmd.WaitDelay = time.Second
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
@@ -62,16 +64,12 @@ func (s Script) Run(t testing.TB, args ...string) Result {
 	return run
 }
 
-// command returns the command that runs the script with args under ctx
-// (which kills it), after checking s.Python.
-func (s Script) command(t testing.TB, ctx context.Context, args []string) *exec.Cmd {
+// path returns the script's absolute path.
+func (s Script) path(t testing.TB) string {
 	t.Helper()
-	py := s.Python.Require(t)
 	path, err := filepath.Abs(filepath.Join("testdata", s.Name))
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.CommandContext(ctx, py, append([]string{path}, args...)...)
-	cmd.WaitDelay = time.Second
-	return cmd
+	return path
 }

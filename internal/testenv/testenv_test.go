@@ -96,6 +96,24 @@ func TestPeerKilled(t *testing.T) {
 	}
 }
 
+func TestCommand(t *testing.T) {
+	python := Command{Name: "python", Path: PythonPath, Timeout: 20 * time.Second, Wait: testWait}
+	p := python.Start(t, "-c", "import sys; print('up', flush=True); sys.stdin.read()")
+	if got := p.Line(t, "up"); got != "" {
+		t.Fatalf("Line(up) = %q, want \"\"", got)
+	}
+	if err := p.Err(); err != nil {
+		t.Fatalf("Err() of a running process = %v", err)
+	}
+	if err := p.Process().Kill(); err != nil {
+		t.Fatal(err)
+	}
+	<-p.Exited()
+	if err := p.Err(); err == nil || !strings.Contains(err.Error(), "killed") {
+		t.Fatalf("Err() after Kill = %v, want \"signal: killed\"", err)
+	}
+}
+
 func TestIPCAndContext(t *testing.T) {
 	var path string
 	t.Run("use", func(t *testing.T) {
