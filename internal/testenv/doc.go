@@ -1,7 +1,8 @@
 // Package testenv holds the scaffolding that the tests of several packages
 // of this module share: Debian's Python with the modules an interop test
-// needs ([Python]), scripts under a package's testdata run with a time
-// bound ([Script], [Peer], [Result]), short ipc socket paths ([IPCPath],
+// needs ([Python]), scripts under a package's testdata and other programs
+// run with a time bound, to their end or beside the test ([Script],
+// [Result], [Command], [Peer]), short ipc socket paths ([IPCPath],
 // [IPCEndpoint]) and test-bound contexts ([Context]).
 //
 // It is for tests only: everything takes a [testing.TB] and fails the test
