@@ -3,6 +3,8 @@ package net
 import (
 	"encoding/binary"
 	"math"
+
+	"github.com/troupe-go/troupe/net/internal/wire"
 )
 
 // appendBuiltin encodes the scalar built-in types by hand, as msgpack
@@ -18,87 +20,35 @@ func appendBuiltin(b []byte, msg any) ([]byte, bool) {
 		}
 		return append(b, 0xc2), true
 	case string:
-		return append(strHeader(b, len(v)), v...), true
+		return append(wire.AppendStrHeader(b, len(v)), v...), true
 	case []byte:
-		return append(binHeader(b, len(v)), v...), true
+		return append(wire.AppendBinHeader(b, len(v)), v...), true
 	case int:
-		return appendInt(b, int64(v)), true
+		return wire.AppendInt(b, int64(v)), true
 	case int8:
-		return appendInt(b, int64(v)), true
+		return wire.AppendInt(b, int64(v)), true
 	case int16:
-		return appendInt(b, int64(v)), true
+		return wire.AppendInt(b, int64(v)), true
 	case int32:
-		return appendInt(b, int64(v)), true
+		return wire.AppendInt(b, int64(v)), true
 	case int64:
-		return appendInt(b, v), true
+		return wire.AppendInt(b, v), true
 	case uint:
-		return appendUint(b, uint64(v)), true
+		return wire.AppendUint(b, uint64(v)), true
 	case uint8:
-		return appendUint(b, uint64(v)), true
+		return wire.AppendUint(b, uint64(v)), true
 	case uint16:
-		return appendUint(b, uint64(v)), true
+		return wire.AppendUint(b, uint64(v)), true
 	case uint32:
-		return appendUint(b, uint64(v)), true
+		return wire.AppendUint(b, uint64(v)), true
 	case uint64:
-		return appendUint(b, v), true
+		return wire.AppendUint(b, v), true
 	case float32:
 		return binary.BigEndian.AppendUint64(append(b, 0xcb), math.Float64bits(float64(v))), true
 	case float64:
 		return binary.BigEndian.AppendUint64(append(b, 0xcb), math.Float64bits(v)), true
 	}
 	return b, false
-}
-
-func strHeader(b []byte, n int) []byte {
-	switch {
-	case n < 32:
-		return append(b, 0xa0|byte(n))
-	case n <= math.MaxUint8:
-		return append(b, 0xd9, byte(n))
-	case n <= math.MaxUint16:
-		return binary.BigEndian.AppendUint16(append(b, 0xda), uint16(n))
-	}
-	return binary.BigEndian.AppendUint32(append(b, 0xdb), uint32(n))
-}
-
-func binHeader(b []byte, n int) []byte {
-	switch {
-	case n <= math.MaxUint8:
-		return append(b, 0xc4, byte(n))
-	case n <= math.MaxUint16:
-		return binary.BigEndian.AppendUint16(append(b, 0xc5), uint16(n))
-	}
-	return binary.BigEndian.AppendUint32(append(b, 0xc6), uint32(n))
-}
-
-func appendUint(b []byte, v uint64) []byte {
-	switch {
-	case v < 128:
-		return append(b, byte(v))
-	case v <= math.MaxUint8:
-		return append(b, 0xcc, byte(v))
-	case v <= math.MaxUint16:
-		return binary.BigEndian.AppendUint16(append(b, 0xcd), uint16(v))
-	case v <= math.MaxUint32:
-		return binary.BigEndian.AppendUint32(append(b, 0xce), uint32(v))
-	}
-	return binary.BigEndian.AppendUint64(append(b, 0xcf), v)
-}
-
-func appendInt(b []byte, v int64) []byte {
-	switch {
-	case v >= 0:
-		return appendUint(b, uint64(v))
-	case v >= -32:
-		return append(b, byte(v))
-	case v >= math.MinInt8:
-		return append(b, 0xd0, byte(v))
-	case v >= math.MinInt16:
-		return binary.BigEndian.AppendUint16(append(b, 0xd1), uint16(v))
-	case v >= math.MinInt32:
-		return binary.BigEndian.AppendUint32(append(b, 0xd2), uint32(v))
-	}
-	return binary.BigEndian.AppendUint64(append(b, 0xd3), uint64(v))
 }
 
 // decodeBuiltinFast decodes str and bytes bodies without a decoder: the

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/troupe-go/troupe/net/internal/wire"
 	"github.com/vmihailenco/msgpack/v5"
 )
 
@@ -71,9 +72,9 @@ type fastPoint struct{ X, Y int64 }
 
 func (p fastPoint) AppendMsgpack(b []byte) ([]byte, error) {
 	b = append(b, 0x82, 0xa1, 'X')
-	b = appendInt(b, p.X)
+	b = wire.AppendInt(b, p.X)
 	b = append(b, 0xa1, 'Y')
-	return appendInt(b, p.Y), nil
+	return wire.AppendInt(b, p.Y), nil
 }
 
 func (p *fastPoint) UnmarshalMsgpack(b []byte) error {

@@ -57,29 +57,29 @@ func Append(b []byte, e *Envelope) []byte {
 	switch e.Kind {
 	case Hello:
 		b = append(b, 0x94, byte(Hello))
-		b = appendStr(b, e.Node)
-		b = appendUint(b, e.Epoch)
-		return appendUint(b, e.Version)
+		b = AppendStr(b, e.Node)
+		b = AppendUint(b, e.Epoch)
+		return AppendUint(b, e.Version)
 	case Send:
 		b = append(b, 0x96, byte(Send))
 		b = appendRef(b, e.To)
 		b = appendRef(b, e.From)
-		b = appendStr(b, e.Type)
+		b = AppendStr(b, e.Type)
 		b = appendBody(b, e.Body)
-		return appendUint(b, e.Corr)
+		return AppendUint(b, e.Corr)
 	case Reply:
 		b = append(b, 0x94, byte(Reply))
-		b = appendUint(b, e.Corr)
-		b = appendStr(b, e.Type)
+		b = AppendUint(b, e.Corr)
+		b = AppendStr(b, e.Type)
 		return appendBody(b, e.Body)
 	case Error:
 		b = append(b, 0x94, byte(Error))
-		b = appendUint(b, e.Corr)
-		b = appendUint(b, e.Code)
-		return appendStr(b, e.Text)
+		b = AppendUint(b, e.Corr)
+		b = AppendUint(b, e.Code)
+		return AppendStr(b, e.Text)
 	case Ack:
 		b = append(b, 0x92, byte(Ack))
-		return appendUint(b, e.Count)
+		return AppendUint(b, e.Count)
 	default:
 		return append(b, 0x91, byte(Heartbeat))
 	}
@@ -100,7 +100,7 @@ func appendRef(b []byte, r actor.Ref) []byte {
 	b = append(b, 0x93)
 	b = appendOptStr(b, r.Node)
 	b = appendOptStr(b, r.Name)
-	return appendUint(b, r.ID)
+	return AppendUint(b, r.ID)
 }
 
 // AppendHead appends the part of a Send or Reply envelope (e.Kind must be
@@ -114,11 +114,11 @@ func AppendHead(b []byte, e *Envelope) []byte {
 		b = append(b, 0x96, byte(Send))
 		b = appendRef(b, e.To)
 		b = appendRef(b, e.From)
-		return appendStr(b, e.Type)
+		return AppendStr(b, e.Type)
 	case Reply:
 		b = append(b, 0x94, byte(Reply))
-		b = appendUint(b, e.Corr)
-		return appendStr(b, e.Type)
+		b = AppendUint(b, e.Corr)
+		return AppendStr(b, e.Type)
 	}
 	return Append(b, e)
 }
@@ -127,7 +127,7 @@ func AppendHead(b []byte, e *Envelope) []byte {
 // AppendHead); Reply has none.
 func AppendTail(b []byte, e *Envelope) []byte {
 	if e.Kind == Send {
-		return appendUint(b, e.Corr)
+		return AppendUint(b, e.Corr)
 	}
 	return b
 }
