@@ -3,6 +3,7 @@ package net
 import (
 	"fmt"
 	"math/bits"
+	"reflect"
 	"sync"
 
 	"github.com/troupe-go/troupe/actor"
@@ -100,7 +101,7 @@ func (n *Node) encode(e *wire.Envelope, to, from actor.Ref, msg any) (*outMsg, e
 		o.buf = wire.Append(o.buf[:0], e)
 		return n.checkSize(o)
 	}
-	name, err := n.cfg.codec.Name(msg)
+	name, err := n.nameOf(msg)
 	if err != nil {
 		o.release()
 		return nil, err
@@ -123,6 +124,31 @@ func (n *Node) encode(e *wire.Envelope, to, from actor.Ref, msg any) (*outMsg, e
 	}
 	o.buf = wire.AppendTail(b, e)
 	return n.checkSize(o)
+}
+
+// A typeName is a message type and the name the node's codec gives it.
+type typeName struct {
+	t    reflect.Type
+	name string
+}
+
+var unknownType = reflect.TypeFor[Unknown]()
+
+// nameOf returns the name msg travels under (Codec.Name), remembering the
+// last type it named: a stream of one type then costs a comparison here
+// instead of a look-up in the codec's table by type (the codec looks it
+// up again in AppendBody). A type keeps its name once registered, so the
+// memory never goes stale; Unknown, named by its value, is not kept.
+func (n *Node) nameOf(msg any) (string, error) {
+	t := reflect.TypeOf(msg)
+	if last := n.lastType.Load(); last != nil && last.t == t {
+		return last.name, nil
+	}
+	name, err := n.cfg.codec.Name(msg)
+	if err == nil && t != nil && t != unknownType {
+		n.lastType.Store(&typeName{t: t, name: name})
+	}
+	return name, err
 }
 
 // checkSize passes o on, or releases it if it is over the size limit.

@@ -41,6 +41,8 @@ type Node struct {
 	kinds atomic.Pointer[map[string]kind]    // see RegisterKind
 	stats counters                           // node-wide events and closed connections
 
+	lastType atomic.Pointer[typeName] // the last message type encoded, with its name (see nameOf)
+
 	linkReq  chan linkReq    // to the manager: find or make a link
 	accepted chan *zmtp.Conn // to the manager: from the accept loops
 	gone     chan *inConn    // to the manager: an inbound connection ended
