@@ -34,8 +34,6 @@ type inConn struct {
 	node      atomic.Bool   // the peer said HELLO
 	state     atomic.Int32  // readWaiting, readTaking or readStopped
 	delimited atomic.Bool   // replies start with an empty frame (REQ peers)
-	ackDue    atomic.Bool   // set by the reader when an ACK is due, cleared by the writer's ack
-	ackTimer  *time.Timer   // pokes the writer ackDelay after ackDue was set (see ackSoon)
 
 	// Owned by the writer.
 	isNode      bool
@@ -64,8 +62,6 @@ func newInConn(n *Node, id uint64, c *zmtp.Conn) *inConn {
 		readerDone: make(chan struct{}),
 	}
 	ic.delimited.Store(c.PeerSocketType() == zmtp.Req)
-	ic.ackTimer = time.AfterFunc(time.Hour, ic.poke)
-	ic.ackTimer.Stop()
 	ic.out.Init(ic, mailbox.WithCapacity(n.cfg.replyCap), mailbox.WithPolicy(n.cfg.queuePolicy))
 	return ic
 }
@@ -74,16 +70,6 @@ func (c *inConn) poke() {
 	select {
 	case c.wake <- struct{}{}:
 	default:
-	}
-}
-
-// ackSoon has the writer acknowledge the SENDs taken so far within
-// ackDelay: the first SEND taken after an ACK starts the timer, and the
-// ACK written when it fires (or earlier, whenever the writer wakes) covers
-// every SEND taken until then. The reader calls it.
-func (c *inConn) ackSoon() {
-	if c.ackDue.CompareAndSwap(false, true) {
-		c.ackTimer.Reset(ackDelay)
 	}
 }
 
@@ -180,7 +166,6 @@ func (c *inConn) farewell() {
 // finish closes the connection, joins the reader, dead-letters the
 // replies left, and tells the manager.
 func (c *inConn) finish() {
-	c.ackTimer.Stop()
 	_ = c.conn.Close()
 	<-c.readerDone
 	c.out.Close()
@@ -211,7 +196,6 @@ func (c *inConn) ack() {
 	if !c.isNode {
 		return
 	}
-	c.ackDue.Store(false) // before the load: a SEND taken after it sets ackDue again
 	if taken := c.taken.Load(); taken != c.acked {
 		c.acked = taken
 		c.ackBuf = wire.Append(c.ackBuf[:0], &wire.Envelope{Kind: wire.Ack, Count: taken})

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/troupe-go/troupe/actor"
 	"github.com/troupe-go/troupe/net/internal/wire"
@@ -12,18 +11,8 @@ import (
 )
 
 // ackEvery is how many SENDs the reader takes before it asks the writer
-// for an ACK at once, even in the middle of a message; below that, it
-// asks for one within ackDelay (see inConn.ackSoon).
+// for an ACK in the middle of a message (it asks after every message too).
 const ackEvery = 1000
-
-// ackDelay is how long an ACK may wait for more SENDs to cover. Writing
-// one ACK per message read costs both nodes a wake-up and a system call
-// each time (the writer here, the link's reader and writer there), right
-// when the CPUs are needed for the message itself: on a request, the
-// answer. One ACK per ackDelay keeps that work off the path of requests
-// and small batches. A stream still gets an ACK every ackEvery SENDs,
-// so the sender's window (8,192 SENDs) does not close for the delay.
-const ackDelay = time.Millisecond
 
 // nodeRetain is the largest read buffer a node connection keeps from one
 // message to the next (zmtp.Message.Retain): a stream of big messages
@@ -116,7 +105,7 @@ func (r *inReader) message() error {
 		}
 	}
 	if r.isNode {
-		c.ackSoon() // ACK what this message brought
+		c.poke() // ACK what this message brought
 	}
 	return nil
 }
