@@ -27,8 +27,15 @@ type Codec struct {
 }
 
 type codecTables struct {
-	byName map[string]reflect.Type
+	byName map[string]regType
 	byType map[reflect.Type]string
+}
+
+// regType is a registered type, with what DecodeBody needs to know about
+// it worked out once, at registration.
+type regType struct {
+	t           reflect.Type
+	unmarshaler bool // *T implements msgpack.Unmarshaler
 }
 
 // Built-in type names, registered in every Codec. Go's integer types all
@@ -62,7 +69,7 @@ var DefaultCodec = NewCodec()
 // NewCodec returns a Codec with the built-in and control types registered.
 func NewCodec() *Codec {
 	c := &Codec{}
-	c.tables.Store(&codecTables{byName: map[string]reflect.Type{}, byType: map[reflect.Type]string{}})
+	c.tables.Store(&codecTables{byName: map[string]regType{}, byType: map[reflect.Type]string{}})
 	registerControl(c)
 	return c
 }
@@ -91,22 +98,23 @@ func (c *Codec) register(name string, t reflect.Type) error {
 	for {
 		old := c.tables.Load()
 		if cur, ok := old.byName[name]; ok {
-			if cur == t {
+			if cur.t == t {
 				return nil
 			}
-			return fmt.Errorf("net: register %v: name %q is taken by %v", t, name, cur)
+			return fmt.Errorf("net: register %v: name %q is taken by %v", t, name, cur.t)
 		}
 		if cur, ok := old.byType[t]; ok {
 			return fmt.Errorf("net: register %v as %q: already registered as %q", t, name, cur)
 		}
-		next := &codecTables{byName: make(map[string]reflect.Type, len(old.byName)+1), byType: make(map[reflect.Type]string, len(old.byType)+1)}
+		next := &codecTables{byName: make(map[string]regType, len(old.byName)+1), byType: make(map[reflect.Type]string, len(old.byType)+1)}
 		for k, v := range old.byName {
 			next.byName[k] = v
 		}
 		for k, v := range old.byType {
 			next.byType[k] = v
 		}
-		next.byName[name], next.byType[t] = t, name
+		next.byName[name] = regType{t: t, unmarshaler: reflect.PointerTo(t).Implements(unmarshalerType)}
+		next.byType[t] = name
 		if c.tables.CompareAndSwap(old, next) {
 			return nil
 		}
@@ -187,8 +195,9 @@ func (c *Codec) DecodeBody(typeName string, raw []byte) (any, error) {
 	if v, ok, err := decodeBuiltinFast(typeName, raw); ok {
 		return v, err
 	}
-	t, registered := c.tables.Load().byName[typeName]
-	if registered && reflect.PointerTo(t).Implements(unmarshalerType) {
+	rt, registered := c.tables.Load().byName[typeName]
+	t := rt.t
+	if rt.unmarshaler {
 		ptr := reflect.New(t)
 		if err := ptr.Interface().(msgpack.Unmarshaler).UnmarshalMsgpack(raw); err != nil {
 			return nil, fmt.Errorf("net: decode %s: %w", typeName, err)
