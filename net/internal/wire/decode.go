@@ -23,7 +23,9 @@ const maxInterned = 4096
 // between the same parties does not allocate them again. The zero value
 // is ready to use; a Decoder is not safe for concurrent use.
 type Decoder struct {
-	strs map[string]string
+	strs   map[string]string
+	recent [4]string // the last strings returned, checked before strs
+	next   int
 }
 
 // Decode parses one envelope from b into e. b must hold exactly one
@@ -103,11 +105,13 @@ func (r *reader) take(n int) []byte {
 }
 
 func (r *reader) byte() byte {
-	s := r.take(1)
-	if s == nil {
-		return 0
+	if r.err == nil && r.pos < len(r.b) {
+		c := r.b[r.pos]
+		r.pos++
+		return c
 	}
-	return s[0]
+	r.take(1) // records the error
+	return 0
 }
 
 func (r *reader) peek() byte {
@@ -206,10 +210,24 @@ func (r *reader) intern(s []byte) string {
 		return ""
 	}
 	d := r.d
-	if v, ok := d.strs[string(s)]; ok {
-		return v
+	// A stream between two parties repeats the same few strings: look at
+	// the most recent ones before hashing.
+	for _, v := range d.recent {
+		if v == string(s) {
+			return v
+		}
 	}
-	v := string(s)
+	v, ok := d.strs[string(s)]
+	if !ok {
+		v = d.keep(string(s))
+	}
+	d.recent[d.next] = v
+	d.next = (d.next + 1) % len(d.recent)
+	return v
+}
+
+// keep interns a string seen for the first time.
+func (d *Decoder) keep(v string) string {
 	if d.strs == nil {
 		d.strs = make(map[string]string)
 	}
