@@ -72,6 +72,20 @@ func decodeBuiltinFast(name string, raw []byte) (v any, ok bool, err error) {
 	return nil, false, nil
 }
 
+// decodeBodyOwned is DecodeBody for a raw body that the caller gives
+// away: a []byte body is then the payload inside raw, not a copy of it,
+// and kept reports so. When kept is true, the caller must never write
+// raw, nor let its buffer be reused, again.
+func (c *Codec) decodeBodyOwned(typeName string, raw []byte) (v any, kept bool, err error) {
+	if typeName == TypeBytes {
+		if p, ok := binPayload(raw); ok && len(p) > 0 {
+			return p[:len(p):len(p)], true, nil // appending to it must not reach past it
+		}
+	}
+	v, err = c.DecodeBody(typeName, raw)
+	return v, false, err
+}
+
 // binPayload returns the payload of a bin value that fills raw exactly.
 func binPayload(raw []byte) ([]byte, bool) {
 	if len(raw) == 0 {

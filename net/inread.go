@@ -20,6 +20,13 @@ const ackEvery = 1000
 // growing one for each. Client connections keep the zmtp default.
 const nodeRetain = 16 << 20
 
+// detachMin is the smallest []byte body that is handed to its receiver
+// inside the read buffer instead of copied out of it: the buffer is then
+// detached from the connection (zmtp.Message.Detach), which reads the next
+// message into a new one. Below this size a copy is cheaper than a new
+// buffer for every message.
+const detachMin = 64 << 10
+
 // An inReader is the state of an inConn's reader goroutine: the message
 // and envelope it decodes into, reused for every read.
 type inReader struct {
@@ -30,6 +37,7 @@ type inReader struct {
 	isNode bool   // the peer said HELLO
 	peer   string // its address
 	seen   bool   // an envelope has been read (HELLO must come first)
+	kept   bool   // a delivered body aliases m's buffer: detach it
 }
 
 // read is the reader goroutine: it delivers each SEND to its local
@@ -78,6 +86,16 @@ func (r *inReader) farewell() bool {
 }
 
 func (r *inReader) message() error {
+	err := r.data()
+	if r.kept {
+		r.m.Detach() // delivered bodies live in it: never read into it again
+		r.kept = false
+	}
+	return err
+}
+
+// data handles a command or the envelopes of a data message.
+func (r *inReader) data() error {
 	c := r.c
 	if r.m.Kind == zmtp.KindCommand {
 		if r.m.Command.Name == zmtp.CmdPing {
@@ -150,7 +168,7 @@ func (r *inReader) deliver() {
 	n, e := r.c.n, &r.e
 	from := r.sender()
 	to, ours := r.target()
-	msg, err := n.cfg.codec.DecodeBody(e.Type, e.Body)
+	msg, err := r.decodeBody()
 	if err != nil {
 		r.c.stats[cMalformed].Add(1)
 		n.sys.DeadLetter(to, from, Unknown{Type: e.Type, Value: bytes.Clone(e.Body)}, actor.ReasonNotFound)
@@ -178,6 +196,18 @@ func (r *inReader) deliver() {
 		}
 		r.fail(from, wire.ErrorCode(err), err.Error())
 	}
+}
+
+// decodeBody decodes the SEND's body. A big []byte body is not copied: it
+// stays in the read buffer, which the message then gives away (r.kept).
+func (r *inReader) decodeBody() (any, error) {
+	e, codec := &r.e, r.c.n.cfg.codec
+	if len(e.Body) < detachMin {
+		return codec.DecodeBody(e.Type, e.Body)
+	}
+	msg, kept, err := codec.decodeBodyOwned(e.Type, e.Body)
+	r.kept = r.kept || kept
+	return msg, err
 }
 
 // sender is the SEND's from: nodes leave their own address out; a foreign

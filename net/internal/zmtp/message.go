@@ -50,6 +50,7 @@ type Message struct {
 
 	data []byte // backing store of all frames, reused across reads
 	ends []int  // end offset of each frame in data
+	hint int    // capacity of the last detached buffer (see Detach)
 }
 
 // retainMax is the default Message.Retain.
@@ -68,6 +69,19 @@ func (m *Message) reset() {
 		m.data = nil
 	}
 	m.data = m.data[:0]
+}
+
+// Detach hands the backing buffer of the message just read to the caller
+// and forgets it: Frames and Command.Body, which alias it, then stay valid
+// after the next ReadMessage, which reads into a new buffer. It returns
+// that buffer (nil if there is none). Use it to keep a big frame without
+// copying it; the next big message costs an allocation instead, sized at
+// once from the detached buffer rather than grown step by step.
+func (m *Message) Detach() []byte {
+	b := m.data
+	m.data = nil
+	m.hint = cap(b)
+	return b
 }
 
 // frames slices data into Frames from the recorded end offsets.

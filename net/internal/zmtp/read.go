@@ -59,7 +59,7 @@ func (d *decoder) readOne(m *Message) (known bool, err error) {
 		if err := d.check(i, flags); err != nil {
 			return false, err
 		}
-		if m.data, err = d.readBody(m.data, int(size)); err != nil {
+		if m.data, err = d.readBody(m.data, int(size), m.hint); err != nil {
 			return false, err
 		}
 		m.ends = append(m.ends, len(m.data))
@@ -112,9 +112,10 @@ func (d *decoder) check(i int, flags byte) error {
 }
 
 // readBody appends n bytes from the stream to buf. The buffer grows at
-// most growChunk (or doubles) ahead of the received bytes and never past
-// the message size limit.
-func (d *decoder) readBody(buf []byte, n int) ([]byte, error) {
+// most growChunk (or doubles) ahead of the received bytes, or at once to
+// hint (the size of a buffer the peer filled before, see Message.Detach)
+// when this frame is that big; never past the message size limit.
+func (d *decoder) readBody(buf []byte, n, hint int) ([]byte, error) {
 	if uint64(n) > uint64(d.maxSize-len(buf)) {
 		return buf, fmt.Errorf("%w: a frame of %d bytes after %d bytes breaks the limit of %d bytes",
 			ErrMessageTooLarge, n, len(buf), d.maxSize)
@@ -122,7 +123,7 @@ func (d *decoder) readBody(buf []byte, n int) ([]byte, error) {
 	for n > 0 {
 		need := min(n, growChunk)
 		if cap(buf)-len(buf) < need {
-			newCap := min(max(len(buf)+need, 2*cap(buf)), d.maxSize)
+			newCap := min(max(len(buf)+need, 2*cap(buf), min(hint, len(buf)+n)), d.maxSize)
 			nb := make([]byte, len(buf), newCap)
 			copy(nb, buf)
 			buf = nb

@@ -1,0 +1,58 @@
+package net
+
+import (
+	"bytes"
+	"fmt"
+	"testing"
+
+	"github.com/troupe-go/troupe/actor"
+)
+
+// TestBigBodiesOwned checks that big []byte bodies, which the receiving
+// reader hands over inside its read buffer instead of copying them, stay
+// intact while later messages, big and small, arrive on the same
+// connection (run with -race: a reused buffer is also a data race).
+func TestBigBodiesOwned(t *testing.T) {
+	ctx := testContext(t)
+	sysA, _ := startNode(t, endpoint(t, "tcp"))
+	sysB, b := startNode(t, endpoint(t, "tcp"))
+	got := make(chan any, 16)
+	spawn(t, sysB, echo(got), actor.WithName("echo"))
+	to := actor.Ref{Node: b.Address(), Name: "echo"}
+	sizes := []int{1 << 20, 1 << 10, 2 << 20, detachMin, detachMin - 1, 1 << 20, 3}
+	want := make([][]byte, len(sizes))
+	for i, size := range sizes {
+		want[i] = bytes.Repeat([]byte{byte('a' + i)}, size)
+		if err := sysA.Send(ctx, to, bytes.Clone(want[i])); err != nil {
+			t.Fatalf("send %d: %v", i, err)
+		}
+	}
+	kept := make([][]byte, len(sizes))
+	for i := range sizes {
+		m := recv(t, got, fmt.Sprintf("message %d", i))
+		p, ok := m.([]byte)
+		if !ok {
+			t.Fatalf("message %d is a %T, want []byte", i, m)
+		}
+		kept[i] = p
+	}
+	if err := sysA.Send(ctx, to, "after"); err != nil {
+		t.Fatalf("send: %v", err)
+	}
+	if m := recv(t, got, "the last message"); m != "after" {
+		t.Fatalf("last message %v, want after", m)
+	}
+	for i := range sizes {
+		if !bytes.Equal(kept[i], want[i]) {
+			t.Fatalf("the %d-byte body %d changed after later messages arrived", sizes[i], i)
+		}
+	}
+	for i := range sizes {
+		kept[i] = append(kept[i], 'z') // must not write into a neighbour's bytes
+	}
+	for i := range sizes {
+		if !bytes.Equal(kept[i][:sizes[i]], want[i]) {
+			t.Fatalf("appending to a body changed body %d", i)
+		}
+	}
+}
