@@ -48,46 +48,59 @@ type Message struct {
 	// zeroing, no growing copy for each of them.
 	Retain int
 
-	data []byte // backing store of all frames, reused across reads
-	ends []int  // end offset of each frame in data
-	hint int    // capacity of the last detached buffer (see Detach)
+	data []byte   // backing store of the frames, reused across reads
+	ends []int    // end offset of each frame in data, or -1 for the next one in own
+	own  [][]byte // big frames read into buffers of their own (see ownMin)
+	size int      // bytes in all frames
+	hint int      // largest frame read so far (see decoder.readBody)
 }
 
 // retainMax is the default Message.Retain.
 const retainMax = 256 << 10
 
+// ownMin is the smallest frame that is read into a buffer of its own when
+// it does not fit in the spare room of the message's buffer after other
+// frames: growing that buffer would copy them all (a batch of big
+// envelopes would be copied again for each one).
+const ownMin = 64 << 10
+
 // Size returns the sum of the frame sizes of a data message, or the
 // command frame size of a command.
-func (m *Message) Size() int { return len(m.data) }
+func (m *Message) Size() int { return m.size }
 
 func (m *Message) reset() {
 	m.Kind = KindData
 	m.Command = Command{}
 	m.Frames = m.Frames[:0]
 	m.ends = m.ends[:0]
+	clear(m.own) // the collector may have them
+	m.own = m.own[:0]
+	m.size = 0
 	if limit := cmp.Or(m.Retain, retainMax); cap(m.data) > limit {
 		m.data = nil
 	}
 	m.data = m.data[:0]
 }
 
-// Detach hands the backing buffer of the message just read to the caller
-// and forgets it: Frames and Command.Body, which alias it, then stay valid
-// after the next ReadMessage, which reads into a new buffer. It returns
-// that buffer (nil if there is none). Use it to keep a big frame without
-// copying it; the next big message costs an allocation instead, sized at
-// once from the detached buffer rather than grown step by step.
-func (m *Message) Detach() []byte {
-	b := m.data
+// Detach hands the buffers of the message just read to the caller and
+// forgets them: Frames and Command.Body, which alias them, then stay valid
+// after the next ReadMessage, which reads into new buffers. Use it to keep
+// big frames without copying them; the next big message costs an
+// allocation instead (sized at once from the frames read before, not
+// grown step by step).
+func (m *Message) Detach() {
 	m.data = nil
-	m.hint = cap(b)
-	return b
 }
 
 // frames slices data into Frames from the recorded end offsets.
 func (m *Message) frames() {
-	start := 0
+	start, own := 0, m.own
 	for _, end := range m.ends {
+		if end < 0 {
+			m.Frames = append(m.Frames, own[0])
+			own = own[1:]
+			continue
+		}
 		m.Frames = append(m.Frames, m.data[start:end:end])
 		start = end
 	}

@@ -59,10 +59,9 @@ func (d *decoder) readOne(m *Message) (known bool, err error) {
 		if err := d.check(i, flags); err != nil {
 			return false, err
 		}
-		if m.data, err = d.readBody(m.data, int(size), m.hint); err != nil {
+		if err := d.frame(m, size); err != nil {
 			return false, err
 		}
-		m.ends = append(m.ends, len(m.data))
 		if flags&flagCommand != 0 {
 			return d.command(m)
 		}
@@ -111,15 +110,38 @@ func (d *decoder) check(i int, flags byte) error {
 	return nil
 }
 
-// readBody appends n bytes from the stream to buf. The buffer grows at
-// most growChunk (or doubles) ahead of the received bytes, or at once to
-// hint (the size of a buffer the peer filled before, see Message.Detach)
-// when this frame is that big; never past the message size limit.
-func (d *decoder) readBody(buf []byte, n, hint int) ([]byte, error) {
-	if uint64(n) > uint64(d.maxSize-len(buf)) {
-		return buf, fmt.Errorf("%w: a frame of %d bytes after %d bytes breaks the limit of %d bytes",
-			ErrMessageTooLarge, n, len(buf), d.maxSize)
+// frame reads a frame body of size bytes into m: into its buffer, or
+// into one of its own if it is big and would make that buffer grow.
+func (d *decoder) frame(m *Message, size uint64) error {
+	if size > uint64(d.maxSize-m.size) {
+		return fmt.Errorf("%w: a frame of %d bytes after %d bytes breaks the limit of %d bytes",
+			ErrMessageTooLarge, size, m.size, d.maxSize)
 	}
+	n := int(size)
+	if len(m.data) > 0 && n >= ownMin && cap(m.data)-len(m.data) < n {
+		f, err := d.readBody(nil, n, m.hint)
+		if err != nil {
+			return err
+		}
+		m.own = append(m.own, f[:n:n])
+		m.ends = append(m.ends, -1)
+	} else {
+		var err error
+		if m.data, err = d.readBody(m.data, n, m.hint); err != nil {
+			return err
+		}
+		m.ends = append(m.ends, len(m.data))
+	}
+	m.size += n
+	m.hint = max(m.hint, n)
+	return nil
+}
+
+// readBody appends n bytes from the stream to buf. The buffer grows at
+// most growChunk (or doubles) ahead of the received bytes, or at once by
+// up to hint (the largest frame the peer has really sent), never past the
+// message size limit (the caller checks that n keeps to it).
+func (d *decoder) readBody(buf []byte, n, hint int) ([]byte, error) {
 	for n > 0 {
 		need := min(n, growChunk)
 		if cap(buf)-len(buf) < need {
