@@ -202,7 +202,9 @@ func (r *inReader) deliver() {
 // stays in the read buffer, which the message then gives away (r.kept).
 func (r *inReader) decodeBody() (any, error) {
 	e, codec := &r.e, r.c.n.cfg.codec
-	if len(e.Body) < detachMin {
+	// Hand the buffer over only when it is about the message's size: a
+	// small body must not keep a large kept-over buffer alive.
+	if len(e.Body) < detachMin || r.m.Retained() > 4*r.m.Size() {
 		return codec.DecodeBody(e.Type, e.Body)
 	}
 	msg, kept, err := codec.decodeBodyOwned(e.Type, e.Body)

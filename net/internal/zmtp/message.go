@@ -92,6 +92,10 @@ func (m *Message) Detach() {
 	m.data = nil
 }
 
+// Retained returns the capacity of the reusable buffer the last message
+// was read into: what Detach would give away with it.
+func (m *Message) Retained() int { return cap(m.data) }
+
 // frames slices data into Frames from the recorded end offsets.
 func (m *Message) frames() {
 	start, own := 0, m.own
