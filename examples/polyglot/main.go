@@ -81,7 +81,7 @@ func run(ctx context.Context, w io.Writer, cfg config) (err error) {
 		return err
 	}
 	defer sink.kill()
-	vent, err := startScript(ctx, cfg.python, "ventilator.py", ventilatorPy, n)
+	vent, err := startScript(ctx, cfg.python, "ventilator.py", ventilatorPy, n, strconv.Itoa(cfg.workers))
 	if err != nil {
 		return err
 	}
