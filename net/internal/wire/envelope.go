@@ -60,18 +60,8 @@ func Append(b []byte, e *Envelope) []byte {
 		b = AppendStr(b, e.Node)
 		b = AppendUint(b, e.Epoch)
 		return AppendUint(b, e.Version)
-	case Send:
-		b = append(b, 0x96, byte(Send))
-		b = appendRef(b, e.To)
-		b = appendRef(b, e.From)
-		b = AppendStr(b, e.Type)
-		b = appendBody(b, e.Body)
-		return AppendUint(b, e.Corr)
-	case Reply:
-		b = append(b, 0x94, byte(Reply))
-		b = AppendUint(b, e.Corr)
-		b = AppendStr(b, e.Type)
-		return appendBody(b, e.Body)
+	case Send, Reply:
+		return AppendTail(appendBody(AppendHead(b, e), e.Body), e)
 	case Error:
 		b = append(b, 0x94, byte(Error))
 		b = AppendUint(b, e.Corr)
@@ -103,11 +93,11 @@ func appendRef(b []byte, r actor.Ref) []byte {
 	return AppendUint(b, r.ID)
 }
 
-// AppendHead appends the part of a Send or Reply envelope (e.Kind must be
-// one of them) that comes
-// before its body, so that the body can be encoded in place after it
-// (one copy fewer than Append); AppendTail appends the part after the
-// body. AppendHead, a body, then AppendTail give the bytes of Append.
+// AppendHead appends the part of a Send or Reply envelope that comes
+// before its body, so that the body can be encoded in place after it (one
+// copy fewer than Append); AppendTail appends the part after the body.
+// AppendHead, a body, then AppendTail give the bytes of Append. For other
+// kinds AppendHead appends the whole envelope.
 func AppendHead(b []byte, e *Envelope) []byte {
 	switch e.Kind {
 	case Send:
