@@ -8,7 +8,6 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"github.com/troupe-go/troupe/actor"
 	"github.com/vmihailenco/msgpack/v5"
 )
 
@@ -272,9 +271,6 @@ func (w *appendWriter) Write(p []byte) (int, error) {
 	w.b = append(w.b, p...)
 	return len(p), nil
 }
-
-// Refs travel inside control messages as maps {Node, Name, ID}.
-var _ = actor.Ref{}
 
 // normalize widens the integers and floats of a generic value, however
 // deeply nested, to int64, uint64 and float64, so that receivers need not
