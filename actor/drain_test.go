@@ -125,3 +125,31 @@ func TestKillBeforeContext(t *testing.T) {
 		t.Fatal("the killed actor's context was never cancelled")
 	}
 }
+
+// With no lingering and no parked goroutines allowed, every message is
+// handled by a goroutine that leaves at once: slower, but the same
+// behaviour, and nothing is left running.
+func TestNoLingerNoParking(t *testing.T) {
+	sys := actor.NewSystem(actor.WithLinger(0), actor.WithParkedLimit(0))
+	ctx := testContext(t)
+	defer func() {
+		if err := sys.Shutdown(ctx); err != nil {
+			t.Error(err)
+		}
+	}()
+	echo, err := sys.Spawn(ctx, actor.Func(func(p *actor.Process) error {
+		if n, ok := p.Message().(int); ok {
+			return p.Reply(n + 1)
+		}
+		return nil
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 1000 {
+		r, err := sys.Request(ctx, echo, i)
+		if err != nil || r != i+1 {
+			t.Fatalf("request %d: %v, %v", i, r, err)
+		}
+	}
+}
