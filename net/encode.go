@@ -15,9 +15,10 @@ import (
 // written by a writer goroutine, which releases it. The message itself is
 // kept so that it can become a dead letter if it never arrives.
 type outMsg struct {
-	to, from actor.Ref
-	msg      any
-	buf      []byte // the encoded envelope
+	to, from   actor.Ref
+	msg        any
+	buf        []byte // the encoded envelope
+	head, tail int    // a SEND's bytes before and after its body; 0 for other kinds
 }
 
 // maxPooled is the largest buffer kept for reuse; bigger ones (from big
@@ -28,6 +29,7 @@ var outPool = sync.Pool{New: func() any { return &outMsg{buf: make([]byte, 0, 25
 
 func (o *outMsg) release() {
 	o.to, o.from, o.msg = actor.Ref{}, actor.Ref{}, nil
+	o.head, o.tail = 0, 0
 	if cap(o.buf) > maxPooled {
 		putBig(o.buf)
 		o.buf = nil
@@ -97,6 +99,7 @@ func (n *Node) encodeReply(to, from actor.Ref, msg any) (*outMsg, error) {
 func (n *Node) encode(e *wire.Envelope, to, from actor.Ref, msg any) (*outMsg, error) {
 	o := outPool.Get().(*outMsg)
 	o.to, o.from, o.msg = to, from, msg
+	o.head, o.tail = 0, 0
 	if e.Kind != wire.Send && e.Kind != wire.Reply {
 		o.buf = wire.Append(o.buf[:0], e)
 		return n.checkSize(o)
@@ -123,7 +126,29 @@ func (n *Node) encode(e *wire.Envelope, to, from actor.Ref, msg any) (*outMsg, e
 		return nil, fmt.Errorf("net: encode %T: named %q, then %q", msg, name, got)
 	}
 	o.buf = wire.AppendTail(b, e)
+	if e.Kind == wire.Send {
+		o.head, o.tail = len(head), len(o.buf)-len(b)
+	}
 	return n.checkSize(o)
+}
+
+// sameSend reports whether o is a SEND with the same head and tail (to,
+// from, type, corr) as first: then it can travel as a NEXT after it.
+func (o *outMsg) sameSend(first *outMsg) bool {
+	return o.head > len(wire.NextHeader) && o.head == first.head && o.tail == first.tail &&
+		string(o.buf[:o.head]) == string(first.buf[:first.head]) &&
+		string(o.buf[len(o.buf)-o.tail:]) == string(first.buf[len(first.buf)-first.tail:])
+}
+
+// nextLen is the length of o as a NEXT envelope.
+func (o *outMsg) nextLen() int { return len(wire.NextHeader) + len(o.buf) - o.head - o.tail }
+
+// asNext rewrites the end of o's head as a NEXT header and returns the
+// NEXT envelope: its body, in place, behind that header. o's head is lost.
+func (o *outMsg) asNext() []byte {
+	start := o.head - len(wire.NextHeader)
+	copy(o.buf[start:], wire.NextHeader[:])
+	return o.buf[start : len(o.buf)-o.tail]
 }
 
 // A typeName is a message type and the name the node's codec gives it.

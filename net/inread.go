@@ -37,6 +37,7 @@ type inReader struct {
 	isNode bool   // the peer said HELLO
 	peer   string // its address
 	seen   bool   // an envelope has been read (HELLO must come first)
+	inSend bool   // the last envelope of this message was a SEND or NEXT: a NEXT may follow
 	kept   bool   // a delivered body aliases m's buffer: detach it
 }
 
@@ -112,6 +113,7 @@ func (r *inReader) data() error {
 			c.delimited.Store(true)
 		}
 	}
+	r.inSend = false
 	for _, f := range frames {
 		c.stats[cBytesIn].Add(uint64(len(f)))
 		if err := r.dec.Decode(f, &r.e); err != nil {
@@ -147,13 +149,21 @@ func (r *inReader) envelope() error {
 		c.node.Store(true)
 		c.out.PostSystem(helloOp{})
 		c.poke()
+	case wire.Next:
+		if !r.inSend {
+			c.stats[cMalformed].Add(1)
+			return fmt.Errorf("%w: NEXT without a SEND before it in the message", ErrMalformed)
+		}
+		fallthrough
 	case wire.Send:
+		r.inSend = true
 		c.stats[cEnvIn].Add(1)
 		r.deliver()
 		if taken := c.taken.Add(1); r.isNode && taken%ackEvery == 0 {
 			c.poke()
 		}
 	case wire.Heartbeat:
+		r.inSend = false
 	default:
 		c.stats[cMalformed].Add(1)
 		return fmt.Errorf("%w: unexpected %v", ErrMalformed, e.Kind)

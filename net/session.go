@@ -46,7 +46,8 @@ type session struct {
 	unflushed     int  // envelopes written since the last flush
 	frames        [][]byte
 	batch         []*outMsg
-	size          int   // bytes in frames
+	first         *outMsg // the SEND that the batch's NEXTs repeat, if any
+	size          int     // bytes in frames
 	err           error // the first write error; the session is over
 }
 
@@ -128,15 +129,32 @@ func (s *session) writeFrom(o *outMsg) error {
 }
 
 // add puts o into the multipart message being built, writing the message
-// out first if o would break its frame or size limit.
+// out first if o would break its frame or size limit. A SEND like the
+// last full one in the message (same target, sender, type) goes as a
+// NEXT: its body only.
 func (s *session) add(o *outMsg) {
 	cfg := s.l.n.cfg
-	if len(s.frames) > 0 && (len(s.frames) >= cfg.maxBatch || s.size+len(o.buf) > cfg.maxMessageSize) {
-		s.emit()
+	next := s.first != nil && o.sameSend(s.first)
+	size := len(o.buf)
+	if next {
+		size = o.nextLen()
 	}
-	s.frames = append(s.frames, o.buf)
+	if len(s.frames) > 0 && (len(s.frames) >= cfg.maxBatch || s.size+size > cfg.maxMessageSize) {
+		s.emit()
+		next, size = false, len(o.buf)
+	}
+	frame := o.buf
+	switch {
+	case next:
+		frame = o.asNext()
+	case o.head > 0:
+		s.first = o
+	default:
+		s.first = nil
+	}
+	s.frames = append(s.frames, frame)
 	s.batch = append(s.batch, o)
-	s.size += len(o.buf)
+	s.size += size
 }
 
 // emit writes the message being built into the connection's buffer. Its
@@ -164,7 +182,7 @@ func (s *session) emit() {
 		o.release()
 		s.batch[i], s.frames[i] = nil, nil
 	}
-	s.batch, s.frames, s.size = s.batch[:0], s.frames[:0], 0
+	s.batch, s.frames, s.size, s.first = s.batch[:0], s.frames[:0], 0, nil
 }
 
 func (s *session) track(o *outMsg) {

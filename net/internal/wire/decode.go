@@ -30,8 +30,15 @@ type Decoder struct {
 
 // Decode parses one envelope from b into e. b must hold exactly one
 // envelope. e.Body aliases b: copy it, or decode it, before b is reused.
+//
+// A NEXT envelope sets only e.Kind and e.Body: the other fields keep what
+// the envelope decoded into e before had, which for a well-formed stream
+// is the SEND (or NEXT) that came before it in the same message. Checking
+// that there was one is the caller's job.
 func (d *Decoder) Decode(b []byte, e *Envelope) error {
-	*e = Envelope{}
+	if len(b) < 2 || b[0] != NextHeader[0] || b[1] != NextHeader[1] {
+		*e = Envelope{}
+	}
 	r := reader{b: b, d: d}
 	n := r.arrayLen()
 	if r.err == nil && n < 1 {
@@ -51,7 +58,7 @@ func (d *Decoder) Decode(b []byte, e *Envelope) error {
 }
 
 func (r *reader) decodeKind(kind Kind, n int, e *Envelope) {
-	want := [...]int{4, 6, 4, 4, 1, 2}
+	want := [...]int{4, 6, 4, 4, 1, 2, 2}
 	if kind > maxKind {
 		r.fail(fmt.Sprintf("unknown kind %d", kind))
 		return
@@ -73,6 +80,8 @@ func (r *reader) decodeKind(kind Kind, n int, e *Envelope) {
 		e.Corr, e.Code, e.Text = r.uint(), r.uint(), r.str()
 	case Ack:
 		e.Count = r.uint()
+	case Next:
+		e.Body = r.raw()
 	}
 }
 

@@ -15,13 +15,18 @@ const (
 	Error     Kind = 3 // [3, corr, code, text]
 	Heartbeat Kind = 4 // [4]
 	Ack       Kind = 5 // [5, count]
-	maxKind        = Ack
+	Next      Kind = 6 // [6, body]: a SEND like the one before it in the message, with another body
+	maxKind        = Next
 )
 
 // Version is the protocol version a node announces in HELLO.
 const Version = 1
 
-var kindNames = [...]string{"HELLO", "SEND", "REPLY", "ERROR", "HEARTBEAT", "ACK"}
+var kindNames = [...]string{"HELLO", "SEND", "REPLY", "ERROR", "HEARTBEAT", "ACK", "NEXT"}
+
+// NextHeader is how a NEXT envelope starts: its array header and kind. A
+// NEXT is these two bytes followed by its body.
+var NextHeader = [2]byte{0x92, byte(Next)}
 
 // String names the kind as the protocol document does.
 func (k Kind) String() string {
@@ -38,7 +43,7 @@ type Envelope struct {
 	To      actor.Ref // Send: the target; empty Node means the receiving node
 	From    actor.Ref // Send: the sender, or zero; empty Node means the sending node
 	Type    string    // Send, Reply: the registered type name of Body
-	Body    []byte    // Send, Reply: the body, raw msgpack (aliases the decoded input)
+	Body    []byte    // Send, Reply, Next: the body, raw msgpack (aliases the decoded input)
 	Corr    uint64    // Send, Reply, Error: correlation id for foreign clients, 0 = none
 	Node    string    // Hello: the sender's node address
 	Epoch   uint64    // Hello: the sender's incarnation
@@ -70,6 +75,8 @@ func Append(b []byte, e *Envelope) []byte {
 	case Ack:
 		b = append(b, 0x92, byte(Ack))
 		return AppendUint(b, e.Count)
+	case Next:
+		return appendBody(append(b, NextHeader[:]...), e.Body)
 	default:
 		return append(b, 0x91, byte(Heartbeat))
 	}

@@ -29,6 +29,7 @@ func TestRoundTrip(t *testing.T) {
 		{Kind: Error, Corr: 3, Code: CodeNotFound, Text: "no such actor"},
 		{Kind: Heartbeat},
 		{Kind: Ack, Count: 123456789},
+		{Kind: Next, Body: body(t, "again")},
 	}
 	var d Decoder
 	for i, want := range cases {
@@ -46,6 +47,31 @@ func TestRoundTrip(t *testing.T) {
 				t.Fatalf("case %d: AppendHead+body+AppendTail\n got %x\nwant %x", i, split, b)
 			}
 		}
+	}
+}
+
+// TestNextKeepsTheSend decodes a NEXT into the envelope of the SEND
+// before it: the body changes, the rest stays; any other kind clears it.
+func TestNextKeepsTheSend(t *testing.T) {
+	send := Envelope{Kind: Send, To: actor.Ref{Name: "sink", ID: 4}, From: actor.Ref{ID: 9}, Type: "int", Body: []byte{0x01}}
+	var d Decoder
+	var e Envelope
+	if err := d.Decode(Append(nil, &send), &e); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Decode(Append(nil, &Envelope{Kind: Next, Body: []byte{0x02}}), &e); err != nil {
+		t.Fatal(err)
+	}
+	want := send
+	want.Kind, want.Body = Next, []byte{0x02}
+	if fmt.Sprint(e) != fmt.Sprint(want) {
+		t.Fatalf("after NEXT:\n got %+v\nwant %+v", e, want)
+	}
+	if err := d.Decode(Append(nil, &Envelope{Kind: Heartbeat}), &e); err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(e) != fmt.Sprint(Envelope{Kind: Heartbeat}) {
+		t.Fatalf("after HEARTBEAT: %+v", e)
 	}
 }
 
@@ -120,7 +146,7 @@ func FuzzDecode(f *testing.F) {
 		{Kind: Send, To: actor.Ref{Name: "echo"}, From: actor.Ref{ID: 3}, Type: "str", Body: []byte{0xa2, 'h', 'i'}, Corr: 1},
 		{Kind: Reply, Corr: 2, Type: "any", Body: []byte{0x81, 0xa1, 'k', 0x90}},
 		{Kind: Error, Corr: 2, Code: 1, Text: "x"},
-		{Kind: Heartbeat}, {Kind: Ack, Count: 1 << 33},
+		{Kind: Heartbeat}, {Kind: Ack, Count: 1 << 33}, {Kind: Next, Body: []byte{0x07}},
 	} {
 		f.Add(Append(nil, &e))
 	}
