@@ -34,7 +34,8 @@ type codecTables struct {
 // it worked out once, at registration.
 type regType struct {
 	t           reflect.Type
-	unmarshaler bool // *T implements msgpack.Unmarshaler
+	unmarshaler bool // *T implements msgpack.Unmarshaler: decode needs no msgpack.Decoder
+	decode      bodyDecoder
 }
 
 // Built-in type names, registered in every Codec. Go's integer types all
@@ -77,7 +78,8 @@ func NewCodec() *Codec {
 // the same name again is a no-op; reusing a name or a type for something
 // else is an error.
 func Register[T any](c *Codec, name string) error {
-	return c.register(name, reflect.TypeFor[T]())
+	t := reflect.TypeFor[T]()
+	return c.register(name, regType{t: t, unmarshaler: reflect.PointerTo(t).Implements(unmarshalerType), decode: decoderFor[T]()})
 }
 
 // MustRegister is Register that panics on error, for package init.
@@ -90,7 +92,8 @@ func MustRegister[T any](c *Codec, name string) {
 // RegisterType registers T under name in DefaultCodec.
 func RegisterType[T any](name string) error { return Register[T](DefaultCodec, name) }
 
-func (c *Codec) register(name string, t reflect.Type) error {
+func (c *Codec) register(name string, rt regType) error {
+	t := rt.t
 	if name == "" || isBuiltinName(name) {
 		return fmt.Errorf("net: register %v: name %q is empty or reserved", t, name)
 	}
@@ -112,7 +115,7 @@ func (c *Codec) register(name string, t reflect.Type) error {
 		for k, v := range old.byType {
 			next.byType[k] = v
 		}
-		next.byName[name] = regType{t: t, unmarshaler: reflect.PointerTo(t).Implements(unmarshalerType)}
+		next.byName[name] = rt
 		next.byType[t] = name
 		if c.tables.CompareAndSwap(old, next) {
 			return nil
@@ -195,13 +198,8 @@ func (c *Codec) DecodeBody(typeName string, raw []byte) (any, error) {
 		return v, err
 	}
 	rt, registered := c.tables.Load().byName[typeName]
-	t := rt.t
 	if rt.unmarshaler {
-		ptr := reflect.New(t)
-		if err := ptr.Interface().(msgpack.Unmarshaler).UnmarshalMsgpack(raw); err != nil {
-			return nil, fmt.Errorf("net: decode %s: %w", typeName, err)
-		}
-		return ptr.Elem().Interface(), nil
+		return decodeRegistered(rt, typeName, raw, nil)
 	}
 	dec := decoders.Get().(*decoder)
 	defer decoders.Put(dec)
@@ -218,11 +216,7 @@ func (c *Codec) DecodeBody(typeName string, raw []byte) (any, error) {
 		}
 		return Unknown{Type: typeName, Value: normalize(v)}, nil
 	}
-	ptr := reflect.New(t)
-	if err := dec.d.DecodeValue(ptr.Elem()); err != nil {
-		return nil, fmt.Errorf("net: decode %s: %w", typeName, err)
-	}
-	return ptr.Elem().Interface(), nil
+	return decodeRegistered(rt, typeName, raw, dec.d)
 }
 
 var unmarshalerType = reflect.TypeFor[msgpack.Unmarshaler]()
@@ -270,6 +264,14 @@ type appendWriter struct{ b []byte }
 func (w *appendWriter) Write(p []byte) (int, error) {
 	w.b = append(w.b, p...)
 	return len(p), nil
+}
+
+// WriteByte appends c. With it, msgpack's Encoder writes to the
+// appendWriter directly instead of wrapping it in a writer of its own
+// (an allocation per Reset, and one per byte written through it).
+func (w *appendWriter) WriteByte(c byte) error {
+	w.b = append(w.b, c)
+	return nil
 }
 
 // normalize widens the integers and floats of a generic value, however

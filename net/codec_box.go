@@ -1,0 +1,89 @@
+package net
+
+import (
+	"fmt"
+	"reflect"
+	"unsafe"
+
+	"github.com/vmihailenco/msgpack/v5"
+)
+
+// A bodyDecoder decodes the body of one registered type. dec reads raw.
+type bodyDecoder func(raw []byte, dec *msgpack.Decoder) (any, error)
+
+// decoderFor returns the decoder of T's bodies: through T's own
+// UnmarshalMsgpack if *T has one, else through msgpack's reflection. Either
+// way the value is decoded into one new allocation, which the returned
+// interface then holds (see box): one allocation per message, not two.
+func decoderFor[T any]() bodyDecoder {
+	b := newBoxer[T]()
+	if _, ok := any((*T)(nil)).(msgpack.Unmarshaler); ok {
+		return func(raw []byte, _ *msgpack.Decoder) (any, error) {
+			p := new(T)
+			if err := any(p).(msgpack.Unmarshaler).UnmarshalMsgpack(raw); err != nil {
+				return nil, err
+			}
+			return b.box(p), nil
+		}
+	}
+	return func(_ []byte, dec *msgpack.Decoder) (any, error) {
+		p := new(T)
+		if err := dec.Decode(p); err != nil {
+			return nil, err
+		}
+		return b.box(p), nil
+	}
+}
+
+// A boxer turns a *T into an interface holding T.
+type boxer[T any] struct {
+	typ    unsafe.Pointer // T's type word in an interface
+	direct bool           // T is pointer-shaped: an interface holds it, not a pointer to it
+}
+
+// eface is the layout of an empty interface: type word, data word.
+type eface struct {
+	typ, data unsafe.Pointer
+}
+
+func newBoxer[T any]() boxer[T] {
+	var v any = *new(T) // once per registration
+	return boxer[T]{typ: (*eface)(unsafe.Pointer(&v)).typ, direct: pointerShaped(reflect.TypeFor[T]())}
+}
+
+// box returns the interface holding *p. Converting *p to any the usual way
+// copies it into a new allocation; box hands over p's own instead, which
+// is sound because p is new, and dropped by the caller: nothing else can
+// see or change the value the interface holds.
+func (b boxer[T]) box(p *T) any {
+	if b.direct {
+		return *p
+	}
+	var v any
+	*(*eface)(unsafe.Pointer(&v)) = eface{typ: b.typ, data: unsafe.Pointer(p)}
+	return v
+}
+
+// pointerShaped reports whether an interface stores a value of type t in
+// its data word itself rather than a pointer to a copy (the compiler's
+// rule for "direct interface" types).
+func pointerShaped(t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.Pointer, reflect.UnsafePointer, reflect.Map, reflect.Chan, reflect.Func:
+		return true
+	case reflect.Array:
+		return t.Len() == 1 && pointerShaped(t.Elem())
+	case reflect.Struct:
+		return t.NumField() == 1 && pointerShaped(t.Field(0).Type)
+	}
+	return false
+}
+
+// decodeRegistered decodes a body of the registered type rt.
+func decodeRegistered(rt regType, name string, raw []byte, dec *msgpack.Decoder) (any, error) {
+	v, err := rt.decode(raw, dec)
+	if err != nil {
+		return nil, fmt.Errorf("net: decode %s: %w", name, err)
+	}
+	return v, nil
+}

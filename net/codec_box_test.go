@@ -1,0 +1,79 @@
+package net
+
+import (
+	"reflect"
+	"runtime"
+	"testing"
+)
+
+type (
+	boxStruct   struct{ A, B int64 }
+	boxPointer  struct{ P *int64 } // pointer-shaped: held in the interface itself
+	boxArray    [1]*int64          // pointer-shaped too
+	boxString   string
+	boxSlice    []string
+	boxNested   struct{ In boxStruct }
+	boxMapField struct{ M map[string]int64 }
+)
+
+// TestDecodeBoxesEveryShape decodes registered types of every shape an
+// interface can hold (pointer-shaped or not) and checks the values after
+// a garbage collection: the interfaces that decoding hands over must own
+// their memory.
+func TestDecodeBoxesEveryShape(t *testing.T) {
+	c := NewCodec()
+	seven := int64(7)
+	MustRegister[boxStruct](c, "box.Struct")
+	MustRegister[boxPointer](c, "box.Pointer")
+	MustRegister[boxArray](c, "box.Array")
+	MustRegister[boxString](c, "box.String")
+	MustRegister[boxSlice](c, "box.Slice")
+	MustRegister[boxNested](c, "box.Nested")
+	MustRegister[boxMapField](c, "box.MapField")
+	MustRegister[fastPoint](c, "box.FastPoint") // decoded through its UnmarshalMsgpack
+	in := []any{
+		boxStruct{A: 1, B: 2}, boxPointer{P: &seven}, boxArray{&seven}, boxString("s"),
+		boxSlice{"a", "b"}, boxNested{In: boxStruct{A: 3}}, boxMapField{M: map[string]int64{"k": 4}},
+		fastPoint{X: 1 << 40, Y: -1},
+	}
+	var got []any
+	for _, v := range in {
+		name, b, err := c.AppendBody(nil, v)
+		if err != nil {
+			t.Fatalf("encode %T: %v", v, err)
+		}
+		d, err := c.DecodeBody(name, b)
+		if err != nil {
+			t.Fatalf("decode %T: %v", v, err)
+		}
+		got = append(got, d)
+	}
+	runtime.GC()
+	for i, v := range in {
+		if !reflect.DeepEqual(got[i], v) {
+			t.Errorf("%T: got %#v, want %#v", v, got[i], v)
+		}
+	}
+}
+
+func TestPointerShaped(t *testing.T) {
+	cases := map[reflect.Type]bool{
+		reflect.TypeFor[*int]():                 true,
+		reflect.TypeFor[map[int]int]():          true,
+		reflect.TypeFor[chan int]():             true,
+		reflect.TypeFor[func()]():               true,
+		reflect.TypeFor[boxPointer]():           true,
+		reflect.TypeFor[boxArray]():             true,
+		reflect.TypeFor[struct{ A boxArray }](): true,
+		reflect.TypeFor[boxStruct]():            false,
+		reflect.TypeFor[int64]():                false,
+		reflect.TypeFor[string]():               false,
+		reflect.TypeFor[[2]*int]():              false,
+		reflect.TypeFor[struct{ P, Q *int }]():  false,
+	}
+	for typ, want := range cases {
+		if got := pointerShaped(typ); got != want {
+			t.Errorf("pointerShaped(%v) = %v, want %v", typ, got, want)
+		}
+	}
+}
