@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/troupe-go/troupe/actor"
+	"github.com/troupe-go/troupe/net/internal/wire"
 	"github.com/troupe-go/troupe/net/internal/zmtp"
 )
 
@@ -75,6 +76,8 @@ func TestBadInput(t *testing.T) {
 	zmtpSend(t, b.Address(), []byte{0xc1, 0xc1})                  // not msgpack
 	zmtpSend(t, b.Address(), []byte{0x92, 9, 9})                  // unknown kind
 	zmtpSend(t, b.Address(), []byte{0x91, 5})                     // ACK without its count
+	zmtpSend(t, b.Address(), []byte{0x92, 6, 0xc0})               // NEXT first in its message
+	zmtpSend(t, b.Address(), []byte{0x91, 4}, []byte{0x92, 6, 1}) // NEXT after a HEARTBEAT
 
 	sysA, _ := startNode(t, endpoint(t, "tcp"))
 	if reply, err := sysA.Request(ctx, actor.Ref{Node: b.Address(), Name: "echo"}, msgPing{N: 3}); err != nil || reply != (msgPong{N: 3}) {
@@ -84,9 +87,31 @@ func TestBadInput(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := b.Stats()
-	if s.HandshakeFailures != 2 || s.TooLarge != 2 || s.Malformed != 3 {
-		t.Fatalf("handshake failures %d, too large %d, malformed %d; want 2, 2, 3",
+	if s.HandshakeFailures != 2 || s.TooLarge != 2 || s.Malformed != 5 {
+		t.Fatalf("handshake failures %d, too large %d, malformed %d; want 2, 2, 5",
 			s.HandshakeFailures, s.TooLarge, s.Malformed)
+	}
+}
+
+// TestNextRepeatsTheSend sends one SEND and two NEXTs in one message: each
+// NEXT is delivered as the SEND with its own body, in order.
+func TestNextRepeatsTheSend(t *testing.T) {
+	sysB, b := startNode(t, endpoint(t, "tcp"))
+	got := make(chan any, 3)
+	spawn(t, sysB, echo(got), actor.WithName("echo"))
+	c := dialClient(t, b.Address(), zmtp.Dealer)
+	send := wire.Append(nil, &wire.Envelope{Kind: wire.Send, To: actor.Ref{Name: "echo"}, Type: TypeString, Body: wire.AppendStr(nil, "a")})
+	next := func(s string) []byte { return wire.Append(nil, &wire.Envelope{Kind: wire.Next, Body: wire.AppendStr(nil, s)}) }
+	if err := c.c.WriteMessage(send, next("b"), next("c")); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.c.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"a", "b", "c"} {
+		if m := recv(t, got, "a message"); m != want {
+			t.Fatalf("got %#v, want %q", m, want)
+		}
 	}
 }
 
