@@ -198,6 +198,12 @@ func (c *Codec) DecodeBody(typeName string, raw []byte) (any, error) {
 		return v, err
 	}
 	rt, registered := c.tables.Load().byName[typeName]
+	return c.decodeAs(rt, registered, typeName, raw)
+}
+
+// decodeAs is DecodeBody for a name that is not one of the fast builtin
+// cases, once looked up: rt, registered.
+func (c *Codec) decodeAs(rt regType, registered bool, typeName string, raw []byte) (any, error) {
 	if rt.unmarshaler {
 		return decodeRegistered(rt, typeName, raw, nil)
 	}

@@ -39,6 +39,29 @@ type inReader struct {
 	seen   bool   // an envelope has been read (HELLO must come first)
 	inSend bool   // the last envelope of this message was a SEND or NEXT: a NEXT may follow
 	kept   bool   // a delivered body aliases m's buffer: detach it
+	memo   typeMemo
+}
+
+// A typeMemo is the last type name a reader looked up in its codec: a
+// stream of one type then skips the look-up. The codec's tables are part
+// of the key, so a registration made meanwhile is seen.
+type typeMemo struct {
+	tables     *codecTables
+	name       string
+	rt         regType
+	registered bool
+}
+
+// decode decodes a body like Codec.DecodeBody, through the memo.
+func (m *typeMemo) decode(c *Codec, name string, raw []byte) (any, error) {
+	if v, ok, err := decodeBuiltinFast(name, raw); ok {
+		return v, err
+	}
+	if t := c.tables.Load(); t != m.tables || name != m.name {
+		m.rt, m.registered = t.byName[name]
+		m.tables, m.name = t, name
+	}
+	return c.decodeAs(m.rt, m.registered, name, raw)
 }
 
 // read is the reader goroutine: it delivers each SEND to its local
@@ -215,7 +238,7 @@ func (r *inReader) decodeBody() (any, error) {
 	// Hand the buffer over only when it is about the message's size: a
 	// small body must not keep a large kept-over buffer alive.
 	if len(e.Body) < detachMin || r.m.Retained() > 4*r.m.Size() {
-		return codec.DecodeBody(e.Type, e.Body)
+		return r.memo.decode(codec, e.Type, e.Body)
 	}
 	msg, kept, err := codec.decodeBodyOwned(e.Type, e.Body)
 	r.kept = r.kept || kept
