@@ -2,23 +2,34 @@ package net
 
 import (
 	"fmt"
-	"math/bits"
 	"reflect"
 	"sync"
 
 	"github.com/troupe-go/troupe/actor"
 	"github.com/troupe-go/troupe/net/internal/wire"
+	"github.com/troupe-go/troupe/net/internal/zmtp"
 )
 
 // An outMsg is one envelope on its way out: encoded on the sender's
 // goroutine (so that encoding errors reach the sender), queued, then
 // written by a writer goroutine, which releases it. The message itself is
 // kept so that it can become a dead letter if it never arrives.
+//
+// A SEND of a big []byte (refMin bytes or more) is not copied: buf holds
+// the envelope before the payload (buf[:split]) and after it, and body is
+// the message itself, which the connection writes straight from the
+// sender's slice (zmtp.Frame). The sender must not modify it after Send,
+// as with a local send, whose receiver gets the very slice.
 type outMsg struct {
 	to, from actor.Ref
 	msg      any
-	buf      []byte // the encoded envelope
+	buf      []byte // the encoded envelope, or its two ends around body
+	body     []byte // the payload written by reference, or nil
+	split    int    // with body: the length of the envelope's head in buf
 }
+
+// refMin is the smallest []byte SEND body written by reference.
+const refMin = 8 << 10
 
 // maxPooled is the largest buffer kept for reuse; bigger ones (from big
 // messages) go to the garbage collector.
@@ -26,43 +37,24 @@ const maxPooled = 64 << 10
 
 var outPool = sync.Pool{New: func() any { return &outMsg{buf: make([]byte, 0, 256)} }}
 
+// frame returns the envelope as a frame for zmtp.Conn.WriteFrames.
+func (o *outMsg) frame() zmtp.Frame {
+	if o.body == nil {
+		return zmtp.Frame{Body: o.buf}
+	}
+	return zmtp.Frame{Head: o.buf[:o.split], Body: o.body, Tail: o.buf[o.split:]}
+}
+
+// size returns the size of the encoded envelope.
+func (o *outMsg) size() int { return len(o.buf) + len(o.body) }
+
 func (o *outMsg) release() {
-	o.to, o.from, o.msg = actor.Ref{}, actor.Ref{}, nil
+	o.to, o.from, o.msg, o.body = actor.Ref{}, actor.Ref{}, nil, nil
 	if cap(o.buf) > maxPooled {
-		putBig(o.buf)
 		o.buf = nil
 	}
 	o.buf = o.buf[:0]
 	outPool.Put(o)
-}
-
-// Buffers of big envelopes are pooled by size class (powers of two, up
-// to 1<<maxBigClass bytes), apart from the small ones: a stream of big
-// messages then encodes each into a buffer already allocated and paged
-// in, instead of allocating and zeroing a new one.
-const maxBigClass = 24
-
-var bigPools [maxBigClass + 1]sync.Pool
-
-// getBig returns an empty buffer of capacity at least n, or nil if n is
-// beyond the classes.
-func getBig(n int) []byte {
-	c := bits.Len(uint(n - 1)) // 1<<c >= n
-	if c > maxBigClass {
-		return nil
-	}
-	if b, ok := bigPools[c].Get().(*[]byte); ok {
-		return (*b)[:0]
-	}
-	return make([]byte, 0, 1<<c)
-}
-
-// putBig pools b in the class it fills.
-func putBig(b []byte) {
-	c := bits.Len(uint(cap(b))) - 1 // cap(b) >= 1<<c
-	if c <= maxBigClass {
-		bigPools[c].Put(&b)
-	}
 }
 
 // encodeSend encodes a SEND from from to to. to's node is left out of the
@@ -106,12 +98,13 @@ func (n *Node) encode(e *wire.Envelope, to, from actor.Ref, msg any) (*outMsg, e
 		o.release()
 		return nil, err
 	}
-	if b, ok := msg.([]byte); ok && len(b) > maxPooled {
-		if big := getBig(len(b) + 256); big != nil {
-			o.buf = big // o.buf is small: it goes to the collector
-		}
-	}
 	e.Type = name
+	if b, ok := msg.([]byte); ok && len(b) >= refMin && e.Kind == wire.Send {
+		head := wire.AppendBinHeader(wire.AppendHead(o.buf[:0], e), len(b))
+		o.split, o.body = len(head), b
+		o.buf = wire.AppendTail(head, e)
+		return n.checkSize(o)
+	}
 	head := wire.AppendHead(o.buf[:0], e)
 	got, b, err := n.cfg.codec.AppendBody(head, msg)
 	switch {
@@ -153,10 +146,10 @@ func (n *Node) nameOf(msg any) (string, error) {
 
 // checkSize passes o on, or releases it if it is over the size limit.
 func (n *Node) checkSize(o *outMsg) (*outMsg, error) {
-	if len(o.buf) <= n.cfg.maxMessageSize {
+	if o.size() <= n.cfg.maxMessageSize {
 		return o, nil
 	}
-	err := fmt.Errorf("%w: %d-byte envelope, the limit is %d", ErrTooLarge, len(o.buf), n.cfg.maxMessageSize)
+	err := fmt.Errorf("%w: %d-byte envelope, the limit is %d", ErrTooLarge, o.size(), n.cfg.maxMessageSize)
 	o.release()
 	return nil, err
 }

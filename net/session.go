@@ -44,7 +44,7 @@ type session struct {
 	wrote         bool // something was written since the last tick
 	dirty         bool // a command was written and not flushed
 	unflushed     int  // envelopes written since the last flush
-	frames        [][]byte
+	frames        []zmtp.Frame
 	batch         []*outMsg
 	size          int   // bytes in frames
 	err           error // the first write error; the session is over
@@ -131,12 +131,12 @@ func (s *session) writeFrom(o *outMsg) error {
 // out first if o would break its frame or size limit.
 func (s *session) add(o *outMsg) {
 	cfg := s.l.n.cfg
-	if len(s.frames) > 0 && (len(s.frames) >= cfg.maxBatch || s.size+len(o.buf) > cfg.maxMessageSize) {
+	if len(s.frames) > 0 && (len(s.frames) >= cfg.maxBatch || s.size+o.size() > cfg.maxMessageSize) {
 		s.emit()
 	}
-	s.frames = append(s.frames, o.buf)
+	s.frames = append(s.frames, o.frame())
 	s.batch = append(s.batch, o)
-	s.size += len(o.buf)
+	s.size += o.size()
 }
 
 // emit writes the message being built into the connection's buffer. Its
@@ -150,7 +150,7 @@ func (s *session) emit() {
 		s.track(o)
 	}
 	if s.err == nil {
-		if err := s.conn.WriteMessage(s.frames...); err != nil {
+		if err := s.conn.WriteFrames(s.frames...); err != nil {
 			s.err = fmt.Errorf("net: write to %s: %w", s.l.addr, err)
 		}
 	}
@@ -162,15 +162,15 @@ func (s *session) emit() {
 	s.wrote = true
 	for i, o := range s.batch {
 		o.release()
-		s.batch[i], s.frames[i] = nil, nil
+		s.batch[i], s.frames[i] = nil, zmtp.Frame{}
 	}
 	s.batch, s.frames, s.size = s.batch[:0], s.frames[:0], 0
 }
 
 func (s *session) track(o *outMsg) {
 	s.sent++
-	s.unacked.push(record{to: o.to, from: o.from, msg: o.msg, size: len(o.buf)})
-	s.inFlight += len(o.buf)
+	s.unacked.push(record{to: o.to, from: o.from, msg: o.msg, size: o.size()})
+	s.inFlight += o.size()
 	if actor.IsReplyRef(o.from) && s.l.n.isSelf(o.from.Node) {
 		s.l.pending[o.from] = struct{}{}
 	}
