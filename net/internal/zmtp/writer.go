@@ -16,9 +16,9 @@ import (
 // Errors are sticky: after a failed write, every call returns the error.
 type writer struct {
 	raw  io.Writer
-	buf  []byte // copied bytes waiting to be written; never grows past its capacity
-	refs []ref  // pieces waiting by reference, in order
-	size int    // bytes waiting, in buf and refs
+	buf  []byte         // copied bytes waiting to be written; never grows past its capacity
+	refs []ref          // pieces waiting by reference, in order
+	size int            // bytes waiting, in buf and refs
 	iov  [][]byte       // backing array of bufs, reused
 	bufs stdnet.Buffers // what a flush hands to writev; WriteTo consumes it
 	err  error
