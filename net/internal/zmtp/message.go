@@ -85,11 +85,16 @@ func (m *Message) reset() {
 // Detach hands the buffers of the message just read to the caller and
 // forgets them: Frames and Command.Body, which alias them, then stay valid
 // after the next ReadMessage, which reads into new buffers. Use it to keep
-// big frames without copying them; the next big message costs an
-// allocation instead (sized at once from the frames read before, not
-// grown step by step).
+// big frames without copying them. Detach allocates the buffer for the
+// next message at once, as big as the one given away (up to Retain): the
+// allocation, and the zeroing of the memory, then happen while the
+// connection waits for that message rather than once it has come.
 func (m *Message) Detach() {
+	n := min(len(m.data), cmp.Or(m.Retain, retainMax))
 	m.data = nil
+	if n > 0 {
+		m.data = make([]byte, 0, n)
+	}
 }
 
 // Retained returns the capacity of the reusable buffer the last message
