@@ -61,8 +61,9 @@ const retainMax = 256 << 10
 // ownMin is the smallest frame that is read into a buffer of its own when
 // it does not fit in the spare room of the message's buffer after other
 // frames: growing that buffer would copy them all (a batch of big
-// envelopes would be copied again for each one).
-const ownMin = 64 << 10
+// envelopes would be copied again for each one, and a batch bigger than
+// Retain regrown from scratch for the next message).
+const ownMin = 16 << 10
 
 // Size returns the sum of the frame sizes of a data message, or the
 // command frame size of a command.
