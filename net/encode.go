@@ -2,24 +2,35 @@ package net
 
 import (
 	"fmt"
-	"math/bits"
 	"reflect"
 	"sync"
 
 	"github.com/troupe-go/troupe/actor"
 	"github.com/troupe-go/troupe/net/internal/wire"
+	"github.com/troupe-go/troupe/net/internal/zmtp"
 )
 
 // An outMsg is one envelope on its way out: encoded on the sender's
 // goroutine (so that encoding errors reach the sender), queued, then
 // written by a writer goroutine, which releases it. The message itself is
 // kept so that it can become a dead letter if it never arrives.
+//
+// A SEND of a big []byte (refMin bytes or more) is not copied: buf holds
+// the envelope before the payload (buf[:split]) and after it, and body is
+// the message itself, which the connection writes straight from the
+// sender's slice (zmtp.Frame). The sender must not modify it after Send,
+// as with a local send, whose receiver gets the very slice.
 type outMsg struct {
 	to, from   actor.Ref
 	msg        any
-	buf        []byte // the encoded envelope
-	head, tail int    // a SEND's bytes before and after its body; 0 for other kinds
+	buf        []byte // the encoded envelope, or its two ends around body
+	body       []byte // the payload written by reference, or nil
+	split      int    // with body: where body goes in buf
+	head, tail int    // a SEND's bytes before and after its body value; 0 for other kinds
 }
+
+// refMin is the smallest []byte SEND body written by reference.
+const refMin = 8 << 10
 
 // maxPooled is the largest buffer kept for reuse; bigger ones (from big
 // messages) go to the garbage collector.
@@ -27,44 +38,47 @@ const maxPooled = 64 << 10
 
 var outPool = sync.Pool{New: func() any { return &outMsg{buf: make([]byte, 0, 256)} }}
 
+// frame returns the envelope as a frame for zmtp.Conn.WriteFrames.
+func (o *outMsg) frame() zmtp.Frame {
+	if o.body == nil {
+		return zmtp.Frame{Body: o.buf}
+	}
+	return zmtp.Frame{Head: o.buf[:o.split], Body: o.body, Tail: o.buf[o.split:]}
+}
+
+// nextFrame rewrites the end of o's head as a NEXT header and returns the
+// NEXT envelope: that header and o's body. o's head is lost.
+func (o *outMsg) nextFrame() zmtp.Frame {
+	start := o.head - len(wire.NextHeader)
+	copy(o.buf[start:], wire.NextHeader[:])
+	if o.body == nil {
+		return zmtp.Frame{Body: o.buf[start : len(o.buf)-o.tail]}
+	}
+	return zmtp.Frame{Head: o.buf[start:o.split], Body: o.body}
+}
+
+// size returns the size of the encoded envelope.
+func (o *outMsg) size() int { return len(o.buf) + len(o.body) }
+
+// nextSize is the size of o as a NEXT envelope.
+func (o *outMsg) nextSize() int { return len(wire.NextHeader) + o.size() - o.head - o.tail }
+
+// sameSend reports whether o is a SEND with the same head and tail (to,
+// from, type, corr) as first: then it can travel as a NEXT after it.
+func (o *outMsg) sameSend(first *outMsg) bool {
+	return o.head > len(wire.NextHeader) && o.head == first.head && o.tail == first.tail &&
+		string(o.buf[:o.head]) == string(first.buf[:first.head]) &&
+		string(o.buf[len(o.buf)-o.tail:]) == string(first.buf[len(first.buf)-first.tail:])
+}
+
 func (o *outMsg) release() {
-	o.to, o.from, o.msg = actor.Ref{}, actor.Ref{}, nil
+	o.to, o.from, o.msg, o.body = actor.Ref{}, actor.Ref{}, nil, nil
 	o.head, o.tail = 0, 0
 	if cap(o.buf) > maxPooled {
-		putBig(o.buf)
 		o.buf = nil
 	}
 	o.buf = o.buf[:0]
 	outPool.Put(o)
-}
-
-// Buffers of big envelopes are pooled by size class (powers of two, up
-// to 1<<maxBigClass bytes), apart from the small ones: a stream of big
-// messages then encodes each into a buffer already allocated and paged
-// in, instead of allocating and zeroing a new one.
-const maxBigClass = 24
-
-var bigPools [maxBigClass + 1]sync.Pool
-
-// getBig returns an empty buffer of capacity at least n, or nil if n is
-// beyond the classes.
-func getBig(n int) []byte {
-	c := bits.Len(uint(n - 1)) // 1<<c >= n
-	if c > maxBigClass {
-		return nil
-	}
-	if b, ok := bigPools[c].Get().(*[]byte); ok {
-		return (*b)[:0]
-	}
-	return make([]byte, 0, 1<<c)
-}
-
-// putBig pools b in the class it fills.
-func putBig(b []byte) {
-	c := bits.Len(uint(cap(b))) - 1 // cap(b) >= 1<<c
-	if c <= maxBigClass {
-		bigPools[c].Put(&b)
-	}
 }
 
 // encodeSend encodes a SEND from from to to. to's node is left out of the
@@ -109,12 +123,15 @@ func (n *Node) encode(e *wire.Envelope, to, from actor.Ref, msg any) (*outMsg, e
 		o.release()
 		return nil, err
 	}
-	if b, ok := msg.([]byte); ok && len(b) > maxPooled {
-		if big := getBig(len(b) + 256); big != nil {
-			o.buf = big // o.buf is small: it goes to the collector
-		}
-	}
 	e.Type = name
+	if b, ok := msg.([]byte); ok && len(b) >= refMin && e.Kind == wire.Send {
+		head := wire.AppendHead(o.buf[:0], e)
+		withBin := wire.AppendBinHeader(head, len(b))
+		o.split, o.body = len(withBin), b
+		o.buf = wire.AppendTail(withBin, e)
+		o.head, o.tail = len(head), len(o.buf)-o.split
+		return n.checkSize(o)
+	}
 	head := wire.AppendHead(o.buf[:0], e)
 	got, b, err := n.cfg.codec.AppendBody(head, msg)
 	switch {
@@ -130,25 +147,6 @@ func (n *Node) encode(e *wire.Envelope, to, from actor.Ref, msg any) (*outMsg, e
 		o.head, o.tail = len(head), len(o.buf)-len(b)
 	}
 	return n.checkSize(o)
-}
-
-// sameSend reports whether o is a SEND with the same head and tail (to,
-// from, type, corr) as first: then it can travel as a NEXT after it.
-func (o *outMsg) sameSend(first *outMsg) bool {
-	return o.head > len(wire.NextHeader) && o.head == first.head && o.tail == first.tail &&
-		string(o.buf[:o.head]) == string(first.buf[:first.head]) &&
-		string(o.buf[len(o.buf)-o.tail:]) == string(first.buf[len(first.buf)-first.tail:])
-}
-
-// nextLen is the length of o as a NEXT envelope.
-func (o *outMsg) nextLen() int { return len(wire.NextHeader) + len(o.buf) - o.head - o.tail }
-
-// asNext rewrites the end of o's head as a NEXT header and returns the
-// NEXT envelope: its body, in place, behind that header. o's head is lost.
-func (o *outMsg) asNext() []byte {
-	start := o.head - len(wire.NextHeader)
-	copy(o.buf[start:], wire.NextHeader[:])
-	return o.buf[start : len(o.buf)-o.tail]
 }
 
 // A typeName is a message type and the name the node's codec gives it.
@@ -178,10 +176,10 @@ func (n *Node) nameOf(msg any) (string, error) {
 
 // checkSize passes o on, or releases it if it is over the size limit.
 func (n *Node) checkSize(o *outMsg) (*outMsg, error) {
-	if len(o.buf) <= n.cfg.maxMessageSize {
+	if o.size() <= n.cfg.maxMessageSize {
 		return o, nil
 	}
-	err := fmt.Errorf("%w: %d-byte envelope, the limit is %d", ErrTooLarge, len(o.buf), n.cfg.maxMessageSize)
+	err := fmt.Errorf("%w: %d-byte envelope, the limit is %d", ErrTooLarge, o.size(), n.cfg.maxMessageSize)
 	o.release()
 	return nil, err
 }

@@ -44,7 +44,7 @@ type session struct {
 	wrote         bool // something was written since the last tick
 	dirty         bool // a command was written and not flushed
 	unflushed     int  // envelopes written since the last flush
-	frames        [][]byte
+	frames        []zmtp.Frame
 	batch         []*outMsg
 	first         *outMsg // the SEND that the batch's NEXTs repeat, if any
 	size          int     // bytes in frames
@@ -135,22 +135,22 @@ func (s *session) writeFrom(o *outMsg) error {
 func (s *session) add(o *outMsg) {
 	cfg := s.l.n.cfg
 	next := s.first != nil && o.sameSend(s.first)
-	size := len(o.buf)
+	size := o.size()
 	if next {
-		size = o.nextLen()
+		size = o.nextSize()
 	}
 	if len(s.frames) > 0 && (len(s.frames) >= cfg.maxBatch || s.size+size > cfg.maxMessageSize) {
 		s.emit()
-		next, size = false, len(o.buf)
+		next, size = false, o.size()
 	}
-	frame := o.buf
+	var frame zmtp.Frame
 	switch {
 	case next:
-		frame = o.asNext()
+		frame = o.nextFrame()
 	case o.head > 0:
-		s.first = o
+		s.first, frame = o, o.frame()
 	default:
-		s.first = nil
+		s.first, frame = nil, o.frame()
 	}
 	s.frames = append(s.frames, frame)
 	s.batch = append(s.batch, o)
@@ -168,7 +168,7 @@ func (s *session) emit() {
 		s.track(o)
 	}
 	if s.err == nil {
-		if err := s.conn.WriteMessage(s.frames...); err != nil {
+		if err := s.conn.WriteFrames(s.frames...); err != nil {
 			s.err = fmt.Errorf("net: write to %s: %w", s.l.addr, err)
 		}
 	}
@@ -180,15 +180,15 @@ func (s *session) emit() {
 	s.wrote = true
 	for i, o := range s.batch {
 		o.release()
-		s.batch[i], s.frames[i] = nil, nil
+		s.batch[i], s.frames[i] = nil, zmtp.Frame{}
 	}
 	s.batch, s.frames, s.size, s.first = s.batch[:0], s.frames[:0], 0, nil
 }
 
 func (s *session) track(o *outMsg) {
 	s.sent++
-	s.unacked.push(record{to: o.to, from: o.from, msg: o.msg, size: len(o.buf)})
-	s.inFlight += len(o.buf)
+	s.unacked.push(record{to: o.to, from: o.from, msg: o.msg, size: o.size()})
+	s.inFlight += o.size()
 	if actor.IsReplyRef(o.from) && s.l.n.isSelf(o.from.Node) {
 		s.l.pending[o.from] = struct{}{}
 	}

@@ -20,7 +20,7 @@ import (
 type Conn struct {
 	raw  stdnet.Conn
 	r    *bufio.Reader
-	w    *bufio.Writer
+	w    *writer
 	dec  decoder
 	enc  encoder
 	peer peerInfo
@@ -46,9 +46,9 @@ func newConn(raw stdnet.Conn, cfg *config) *Conn {
 	c := &Conn{
 		raw: raw,
 		r:   bufio.NewReaderSize(raw, cfg.bufferSize),
-		w:   bufio.NewWriterSize(raw, cfg.bufferSize),
+		w:   newWriter(raw, cfg.bufferSize),
 	}
-	c.dec = decoder{r: c.r, maxSize: cfg.maxMessageSize, maxFrames: cfg.maxFrames, log: cfg.logger}
+	c.dec = decoder{r: c.r, raw: raw, maxSize: cfg.maxMessageSize, maxFrames: cfg.maxFrames, log: cfg.logger}
 	c.enc = encoder{w: c.w, maxSize: cfg.maxMessageSize, maxFrames: cfg.maxFrames}
 	return c
 }
@@ -87,6 +87,17 @@ func (c *Conn) ReadMessage(dst *Message) error {
 // fills up.
 func (c *Conn) WriteMessage(frames ...[]byte) error {
 	return c.writeErr(c.enc.message(frames))
+}
+
+// WriteFrames is WriteMessage for frames in pieces (see Frame): the
+// pieces of each frame are sent one after another, and a big Body is not
+// copied but written from the caller's slice by the next flush, with the
+// bytes buffered before it, in one writev system call. Such a Body must
+// not change until then: until the next Flush, or the end of the
+// WriteFrames call that flushes by itself when what waits reaches the
+// buffer size. Head and Tail are copied.
+func (c *Conn) WriteFrames(frames ...Frame) error {
+	return c.writeErr(c.enc.frames(frames))
 }
 
 // WriteCommand appends a command frame (name: 1 to 255 ASCII letters)

@@ -94,7 +94,7 @@ func mechanism(cfg *config) zmq4.Security {
 type handshakeConn struct {
 	stdnet.Conn
 	r       *bufio.Reader
-	w       *bufio.Writer
+	w       *writer
 	left    int    // bytes before the next frame header
 	greeted bool   // the greeting has been checked
 	fixed   []byte // a rewritten frame to serve before reading on

@@ -1,7 +1,6 @@
 package zmtp
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -115,7 +114,7 @@ func wantErr(t testing.TB, err error, targets ...error) {
 }
 
 func newTestEncoder(w io.Writer) *encoder {
-	return &encoder{w: bufio.NewWriter(w), maxSize: DefaultMaxMessageSize, maxFrames: DefaultMaxFrames}
+	return &encoder{w: newWriter(w, 4096), maxSize: DefaultMaxMessageSize, maxFrames: DefaultMaxFrames}
 }
 
 // frameBytes encodes messages with the package encoder.

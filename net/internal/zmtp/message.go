@@ -61,8 +61,9 @@ const retainMax = 256 << 10
 // ownMin is the smallest frame that is read into a buffer of its own when
 // it does not fit in the spare room of the message's buffer after other
 // frames: growing that buffer would copy them all (a batch of big
-// envelopes would be copied again for each one).
-const ownMin = 64 << 10
+// envelopes would be copied again for each one, and a batch bigger than
+// Retain regrown from scratch for the next message).
+const ownMin = 16 << 10
 
 // Size returns the sum of the frame sizes of a data message, or the
 // command frame size of a command.
@@ -85,11 +86,16 @@ func (m *Message) reset() {
 // Detach hands the buffers of the message just read to the caller and
 // forgets them: Frames and Command.Body, which alias them, then stay valid
 // after the next ReadMessage, which reads into new buffers. Use it to keep
-// big frames without copying them; the next big message costs an
-// allocation instead (sized at once from the frames read before, not
-// grown step by step).
+// big frames without copying them. Detach allocates the buffer for the
+// next message at once, as big as the one given away (up to Retain): the
+// allocation, and the zeroing of the memory, then happen while the
+// connection waits for that message rather than once it has come.
 func (m *Message) Detach() {
+	n := min(len(m.data), cmp.Or(m.Retain, retainMax))
 	m.data = nil
+	if n > 0 {
+		m.data = make([]byte, 0, n)
+	}
 }
 
 // Retained returns the capacity of the reusable buffer the last message

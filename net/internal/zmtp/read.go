@@ -25,10 +25,18 @@ const (
 // cannot make us allocate the announced size.
 const growChunk = 1 << 20
 
+// directMin is the smallest remainder of a frame body that is read
+// straight from the connection into its buffer once the bufio.Reader
+// holds no more of it, instead of through the reader's buffer (one copy
+// less). bufio.Reader does that by itself only for reads at least as big
+// as its buffer.
+const directMin = 8 << 10
+
 // A decoder reads ZMTP 3 messages from a bufio.Reader, enforcing the
 // limits from each frame header before allocating.
 type decoder struct {
 	r         *bufio.Reader
+	raw       io.Reader // what r reads from (nil: always read through r)
 	maxSize   int
 	maxFrames int
 	log       *slog.Logger
@@ -153,12 +161,28 @@ func (d *decoder) readBody(buf []byte, n, hint int) ([]byte, error) {
 		step := min(n, cap(buf)-len(buf))
 		start := len(buf)
 		buf = buf[:start+step]
-		if _, err := io.ReadFull(d.r, buf[start:]); err != nil {
+		if err := d.readFull(buf[start:]); err != nil {
 			return buf[:start], eofError(err, false)
 		}
 		n -= step
 	}
 	return buf, nil
+}
+
+// readFull fills p from the stream: first with what the bufio.Reader
+// holds, then, for a big remainder, straight from the connection.
+func (d *decoder) readFull(p []byte) error {
+	if n := d.r.Buffered(); n > 0 && len(p)-n >= directMin && d.raw != nil {
+		_, _ = d.r.Read(p[:n]) // cannot fail: the bytes are buffered
+		p = p[n:]
+	}
+	var err error
+	if d.raw != nil && d.r.Buffered() == 0 && len(p) >= directMin {
+		_, err = io.ReadFull(d.raw, p)
+	} else {
+		_, err = io.ReadFull(d.r, p)
+	}
+	return err
 }
 
 // command parses the command frame in m.data; known is false (and the

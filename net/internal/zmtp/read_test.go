@@ -194,7 +194,7 @@ func TestReadMessageZeroAllocs(t *testing.T) {
 }
 
 func TestWriteMessageZeroAllocs(t *testing.T) {
-	e := &encoder{w: bufio.NewWriterSize(io.Discard, 64<<10), maxSize: DefaultMaxMessageSize, maxFrames: DefaultMaxFrames}
+	e := &encoder{w: newWriter(io.Discard, 64<<10), maxSize: DefaultMaxMessageSize, maxFrames: DefaultMaxFrames}
 	small, mid, ctx := []byte("12345678"), bytes.Repeat([]byte("p"), 512), []byte("ctx")
 	allocs := testing.AllocsPerRun(1000, func() {
 		if err := e.message([][]byte{small}); err != nil {
@@ -214,7 +214,7 @@ func TestWriteMessageZeroAllocs(t *testing.T) {
 
 func TestWriteValidation(t *testing.T) {
 	var buf bytes.Buffer
-	e := &encoder{w: bufio.NewWriter(&buf), maxSize: 10, maxFrames: 2}
+	e := &encoder{w: newWriter(&buf, 4096), maxSize: 10, maxFrames: 2}
 	for name, tc := range map[string]struct {
 		err error
 		run func() error

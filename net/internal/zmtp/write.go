@@ -1,86 +1,134 @@
 package zmtp
 
 import (
-	"bufio"
 	"encoding/binary"
 	"fmt"
 	"time"
 )
 
-// An encoder appends ZMTP 3 frames to a bufio.Writer without flushing.
+// refMin is the smallest Frame.Body that WriteFrames queues by
+// reference instead of copying into the write buffer.
+const refMin = 8 << 10
+
+// A Frame is one frame of a message for WriteFrames, sent as its three
+// pieces one after another: Head, Body, Tail. Head and Tail are copied;
+// a Body of 8 KiB or more is not: it is written straight from the
+// caller's slice at the next flush, so it must not change until then.
+type Frame struct {
+	Head, Body, Tail []byte
+}
+
+// Len returns the frame's size on the wire, without its header.
+func (f *Frame) Len() int { return len(f.Head) + len(f.Body) + len(f.Tail) }
+
+// An encoder appends ZMTP 3 frames to a writer without flushing (unless
+// the buffer fills up).
 type encoder struct {
-	w         *bufio.Writer
+	w         *writer
 	maxSize   int
 	maxFrames int
 }
 
-// message validates frames against the limits, then appends them.
-// Nothing is written when validation fails.
+// message validates frames against the limits, then appends them; none
+// is retained. Nothing is written when validation fails.
 func (e *encoder) message(frames [][]byte) error {
-	if len(frames) == 0 {
-		return ErrEmptyMessage
-	}
-	if len(frames) > e.maxFrames {
-		return fmt.Errorf("%w: %d frames, limit %d", ErrTooManyFrames, len(frames), e.maxFrames)
-	}
 	total := 0
 	for _, f := range frames {
 		total += len(f)
 	}
-	if total > e.maxSize {
-		return fmt.Errorf("%w: %d bytes, limit %d", ErrMessageTooLarge, total, e.maxSize)
+	if err := e.check(len(frames), total); err != nil {
+		return err
 	}
 	last := len(frames) - 1
 	for i, f := range frames {
-		var flags byte
-		if i < last {
-			flags = flagMore
-		}
-		if err := e.frame(flags, f); err != nil {
+		if err := e.frame(more(i < last), Frame{Body: f}, false); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// frame appends one frame. A small frame that fits goes in with a single
-// copy. A frame of at least the buffer size is not copied: the header and
-// what was buffered before it are flushed, then bufio writes the body
-// straight to the connection.
-func (e *encoder) frame(flags byte, f []byte) error {
-	if len(f) <= 255 && e.w.Available() >= len(f)+2 {
-		b := e.w.AvailableBuffer()
-		b = append(b, flags, byte(len(f)))
-		b = append(b, f...)
-		_, err := e.w.Write(b)
+// frames is message for frames in pieces, whose big bodies are queued by
+// reference.
+func (e *encoder) frames(frames []Frame) error {
+	total := 0
+	for i := range frames {
+		total += frames[i].Len()
+	}
+	if err := e.check(len(frames), total); err != nil {
 		return err
 	}
-	if err := e.header(flags, len(f)); err != nil {
-		return err
-	}
-	if len(f) >= e.w.Size() {
-		if err := e.w.Flush(); err != nil {
+	last := len(frames) - 1
+	for i := range frames {
+		if err := e.frame(more(i < last), frames[i], true); err != nil {
 			return err
 		}
 	}
-	_, err := e.w.Write(f)
-	return err
+	return nil
+}
+
+// check enforces the limits on a message of n frames and total bytes.
+func (e *encoder) check(n, total int) error {
+	switch {
+	case n == 0:
+		return ErrEmptyMessage
+	case n > e.maxFrames:
+		return fmt.Errorf("%w: %d frames, limit %d", ErrTooManyFrames, n, e.maxFrames)
+	case total > e.maxSize:
+		return fmt.Errorf("%w: %d bytes, limit %d", ErrMessageTooLarge, total, e.maxSize)
+	}
+	return nil
+}
+
+func more(b bool) byte {
+	if b {
+		return flagMore
+	}
+	return 0
+}
+
+// frame appends one frame. A small frame that fits goes in with a single
+// copy. Otherwise the header goes in, then the pieces: a big Body by
+// reference if byRef, any piece of at least the buffer size written
+// through at once with what was buffered before it, the rest copied. A
+// frame that leaves as much waiting as the buffer holds is flushed.
+func (e *encoder) frame(flags byte, f Frame, byRef bool) error {
+	n := f.Len()
+	if n <= 255 && e.w.Available() >= n+2 && e.w.err == nil {
+		b := append(e.w.buf, flags, byte(n))
+		b = append(append(append(b, f.Head...), f.Body...), f.Tail...)
+		e.w.commit(b)
+		return nil
+	}
+	if err := e.header(flags, n); err != nil {
+		return err
+	}
+	if _, err := e.w.Write(f.Head); err != nil {
+		return err
+	}
+	if byRef && len(f.Body) >= refMin {
+		e.w.queue(f.Body)
+	} else if _, err := e.w.Write(f.Body); err != nil {
+		return err
+	}
+	if _, err := e.w.Write(f.Tail); err != nil {
+		return err
+	}
+	return e.w.flushFull()
 }
 
 func (e *encoder) header(flags byte, size int) error {
-	if e.w.Available() < 9 {
-		if err := e.w.Flush(); err != nil {
-			return err
-		}
+	b, err := e.w.reserve(9)
+	if err != nil {
+		return err
 	}
-	b := e.w.AvailableBuffer() // room for 9 bytes: appending does not allocate
 	if size > 255 {
 		b = binary.BigEndian.AppendUint64(append(b, flags|flagLong), uint64(size))
 	} else {
 		b = append(b, flags, byte(size))
 	}
-	_, err := e.w.Write(b)
-	return err
+	e.w.commit(b)
+	return nil
 }
 
 // command appends a command frame: name length, name, body.
@@ -95,9 +143,12 @@ func (e *encoder) command(name string, body []byte) error {
 	if err := e.header(flagCommand, size); err != nil {
 		return err
 	}
-	_ = e.w.WriteByte(byte(len(name)))
-	_, _ = e.w.WriteString(name)
-	_, err := e.w.Write(body) // bufio errors are sticky: this reports any earlier one
+	b, err := e.w.reserve(1 + len(name))
+	if err != nil {
+		return err
+	}
+	e.w.commit(append(append(b, byte(len(name))), name...))
+	_, err = e.w.Write(body)
 	return err
 }
 

@@ -1,0 +1,51 @@
+package net
+
+import (
+	"bytes"
+	"errors"
+	"testing"
+
+	"github.com/troupe-go/troupe/actor"
+	"github.com/troupe-go/troupe/net/internal/wire"
+)
+
+// TestEncodeBigBytesByReference checks that a SEND of a big []byte keeps
+// the message itself as the frame's body (no copy) and that its pieces
+// make the very envelope wire.Append writes; smaller bodies and other
+// kinds are encoded whole.
+func TestEncodeBigBytesByReference(t *testing.T) {
+	_, n := startNode(t, endpoint(t, "tcp"))
+	to := actor.Ref{Node: "tcp://127.0.0.1:1", Name: "sink", ID: 7}
+	from := actor.Ref{Node: n.Address(), Name: "src", ID: 9}
+	for _, size := range []int{0, 10, refMin - 1, refMin, 1 << 20} {
+		body := bytes.Repeat([]byte{'p'}, size)
+		o, err := n.encodeSend(to, from, body)
+		if err != nil {
+			t.Fatalf("%d bytes: %v", size, err)
+		}
+		f := o.frame()
+		if byRef := size >= refMin; byRef != (len(f.Body) == size && size > 0 && &f.Body[0] == &body[0]) {
+			t.Fatalf("%d bytes: body by reference %v, want %v", size, !byRef, byRef)
+		}
+		got := bytes.Join([][]byte{f.Head, f.Body, f.Tail}, nil)
+		e := wire.Envelope{Kind: wire.Send, To: actor.Ref{Name: to.Name, ID: to.ID}, From: actor.Ref{Name: from.Name, ID: from.ID}, Type: TypeBytes}
+		e.Body = append(wire.AppendBinHeader(nil, size), body...)
+		if want := wire.Append(nil, &e); !bytes.Equal(got, want) {
+			t.Fatalf("%d bytes: the frame's pieces are not the envelope wire.Append writes", size)
+		}
+		if o.size() != len(got) {
+			t.Fatalf("%d bytes: size %d, the frame has %d", size, o.size(), len(got))
+		}
+		o.release()
+	}
+}
+
+// TestEncodeBigBytesTooLarge checks that the size limit counts a body
+// sent by reference.
+func TestEncodeBigBytesTooLarge(t *testing.T) {
+	_, n := startNode(t, endpoint(t, "tcp"), WithMaxMessageSize(64<<10))
+	to := actor.Ref{Node: "tcp://127.0.0.1:1", Name: "sink"}
+	if _, err := n.encodeSend(to, actor.Ref{}, make([]byte, 64<<10)); !errors.Is(err, ErrTooLarge) {
+		t.Fatalf("a 64 KiB body under a 64 KiB limit: %v, want ErrTooLarge", err)
+	}
+}
