@@ -101,7 +101,9 @@ func TestNextRepeatsTheSend(t *testing.T) {
 	spawn(t, sysB, echo(got), actor.WithName("echo"))
 	c := dialClient(t, b.Address(), zmtp.Dealer)
 	send := wire.Append(nil, &wire.Envelope{Kind: wire.Send, To: actor.Ref{Name: "echo"}, Type: TypeString, Body: wire.AppendStr(nil, "a")})
-	next := func(s string) []byte { return wire.Append(nil, &wire.Envelope{Kind: wire.Next, Body: wire.AppendStr(nil, s)}) }
+	next := func(s string) []byte {
+		return wire.Append(nil, &wire.Envelope{Kind: wire.Next, Body: wire.AppendStr(nil, s)})
+	}
 	if err := c.c.WriteMessage(send, next("b"), next("c")); err != nil {
 		t.Fatal(err)
 	}

@@ -48,7 +48,7 @@ type session struct {
 	batch         []*outMsg
 	first         *outMsg // the SEND that the batch's NEXTs repeat, if any
 	size          int     // bytes in frames
-	err           error // the first write error; the session is over
+	err           error   // the first write error; the session is over
 }
 
 func newSession(l *link, c *zmtp.Conn, hello wire.Envelope) *session {
