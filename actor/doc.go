@@ -36,6 +36,12 @@
 // delivered becomes a [DeadLetter]: counted by reason, logged, and
 // published as an event. Nothing disappears without a trace.
 //
+// A message is handed over, not copied: a local receiver gets the very
+// value that was sent, so a sender must not change what it sent (a slice,
+// a map, anything reached through a pointer) afterwards. Remote sends
+// encode most messages at once, but big []byte messages are written from
+// the sender's slice later (see package net): the same rule covers both.
+//
 // Request/reply binds each reply to its request through a private reply
 // ref; the caller waits with a context, and a reply that comes too late is
 // a dead letter. Watch delivers exactly one [Terminated] per watch.
