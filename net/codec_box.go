@@ -87,3 +87,32 @@ func decodeRegistered(rt regType, name string, raw []byte, dec *msgpack.Decoder)
 	}
 	return v, nil
 }
+
+// sliceHeader is the size of a slice header.
+const sliceHeader = int(unsafe.Sizeof([]byte(nil)))
+
+// boxedCopy returns a copy of p in an interface, with one allocation
+// instead of two (the bytes, then the slice header the interface points
+// to): the header sits at the start of the allocation, the bytes after
+// it. The allocation holds no pointers as far as the collector knows; the
+// one in the header points into the allocation itself, which the
+// interface (or any slice taken from it) keeps alive.
+func boxedCopy(p []byte) any {
+	if len(p) == 0 {
+		return []byte(nil)
+	}
+	mem := make([]byte, sliceHeader+len(p))
+	b := mem[sliceHeader:sliceHeader+len(p) : sliceHeader+len(p)]
+	copy(b, p)
+	hdr := (*[]byte)(unsafe.Pointer(&mem[0]))
+	*hdr = b
+	var v any
+	*(*eface)(unsafe.Pointer(&v)) = eface{typ: bytesType, data: unsafe.Pointer(hdr)}
+	return v
+}
+
+// bytesType is []byte's type word in an interface.
+var bytesType = func() unsafe.Pointer {
+	var v any = []byte(nil)
+	return (*eface)(unsafe.Pointer(&v)).typ
+}()

@@ -1,6 +1,7 @@
 package net
 
 import (
+	"bytes"
 	"reflect"
 	"runtime"
 	"testing"
@@ -74,6 +75,57 @@ func TestPointerShaped(t *testing.T) {
 	for typ, want := range cases {
 		if got := pointerShaped(typ); got != want {
 			t.Errorf("pointerShaped(%v) = %v, want %v", typ, got, want)
+		}
+	}
+}
+
+// TestBoxedCopy checks the one-allocation copy of a []byte body: equal,
+// independent of the input, alive after collections however it is held.
+func TestBoxedCopy(t *testing.T) {
+	var held []any
+	var slices [][]byte
+	for n := range 300 {
+		in := make([]byte, n)
+		for i := range in {
+			in[i] = byte(n + i)
+		}
+		v := boxedCopy(in)
+		b, ok := v.([]byte)
+		if !ok || !bytes.Equal(b, in) || len(b) != cap(b) {
+			t.Fatalf("size %d: got %T %v (cap %d)", n, v, v, cap(b))
+		}
+		if n > 0 {
+			in[0]++ // the copy is independent
+			if b[0] == in[0] {
+				t.Fatalf("size %d: the copy aliases its input", n)
+			}
+		}
+		if n%2 == 0 {
+			held = append(held, v)
+		} else {
+			slices = append(slices, b[n/2:]) // an interior slice alone keeps it alive
+		}
+	}
+	if got := testing.AllocsPerRun(100, func() { _ = boxedCopy([]byte("12345678")) }); got != 1 {
+		t.Errorf("boxedCopy allocates %v times, want 1", got)
+	}
+	runtime.GC()
+	runtime.GC()
+	for i, v := range held {
+		n := 2 * i
+		b := v.([]byte)
+		for j := range b {
+			if j > 0 && b[j] != byte(n+j) || j == 0 && b[0] != byte(n) {
+				t.Fatalf("held size %d: byte %d is %d after GC", n, j, b[j])
+			}
+		}
+	}
+	for i, s := range slices {
+		n := 2*i + 1
+		for j := range s {
+			if s[j] != byte(n+n/2+j) {
+				t.Fatalf("slice of size %d: byte %d is %d after GC", n, j, s[j])
+			}
 		}
 	}
 }

@@ -61,7 +61,7 @@ func decodeBuiltinFast(name string, raw []byte) (v any, ok bool, err error) {
 		if !ok {
 			return nil, false, nil
 		}
-		return append([]byte(nil), p...), true, nil
+		return boxedCopy(p), true, nil
 	case TypeString:
 		p, ok := strPayload(raw)
 		if !ok {
