@@ -38,10 +38,14 @@ const maxPooled = 64 << 10
 
 var outPool = sync.Pool{New: func() any { return &outMsg{buf: make([]byte, 0, 256)} }}
 
-// frame returns the envelope as a frame for zmtp.Conn.WriteFrames.
+// frame returns the envelope as a frame for zmtp.Conn.WriteFrames. Only
+// the sender's own slice (body) goes as the frame's Body, which the
+// connection may keep by reference until it flushes: o.buf goes back to
+// the pool as soon as o is written, so it goes in the pieces that are
+// copied at once.
 func (o *outMsg) frame() zmtp.Frame {
 	if o.body == nil {
-		return zmtp.Frame{Body: o.buf}
+		return zmtp.Frame{Head: o.buf}
 	}
 	return zmtp.Frame{Head: o.buf[:o.split], Body: o.body, Tail: o.buf[o.split:]}
 }
@@ -52,7 +56,7 @@ func (o *outMsg) nextFrame() zmtp.Frame {
 	start := o.head - len(wire.NextHeader)
 	copy(o.buf[start:], wire.NextHeader[:])
 	if o.body == nil {
-		return zmtp.Frame{Body: o.buf[start : len(o.buf)-o.tail]}
+		return zmtp.Frame{Head: o.buf[start : len(o.buf)-o.tail]}
 	}
 	return zmtp.Frame{Head: o.buf[start:o.split], Body: o.body}
 }

@@ -49,3 +49,33 @@ func TestEncodeBigBytesTooLarge(t *testing.T) {
 		t.Fatalf("a 64 KiB body under a 64 KiB limit: %v, want ErrTooLarge", err)
 	}
 }
+
+// TestPooledBuffersAreCopied checks that no frame puts a pooled envelope
+// buffer where the connection keeps pieces by reference (Frame.Body):
+// the buffer goes back to the pool as soon as the frame is written, before
+// the flush. Only a sender's own []byte may be kept.
+func TestPooledBuffersAreCopied(t *testing.T) {
+	_, n := startNode(t, endpoint(t, "tcp"))
+	to := actor.Ref{Node: "tcp://127.0.0.1:1", Name: "sink", ID: 7}
+	big := msgPing{Text: string(bytes.Repeat([]byte{'s'}, 4*refMin))} // encoded into a pooled buffer
+	for _, msg := range []any{big, "small", make([]byte, 2*refMin)} {
+		for _, next := range []bool{false, true} {
+			o, err := n.encodeSend(to, actor.Ref{}, msg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			f := o.frame()
+			if next {
+				f = o.nextFrame()
+			}
+			if b, ok := msg.([]byte); ok {
+				if &f.Body[0] != &b[0] {
+					t.Fatalf("%T next=%v: the sender's bytes are not the frame's body", msg, next)
+				}
+			} else if len(f.Body) != 0 {
+				t.Fatalf("%T next=%v: %d bytes of a pooled buffer in the frame's body", msg, next, len(f.Body))
+			}
+			o.release()
+		}
+	}
+}

@@ -2,9 +2,11 @@ package net
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 
 	"github.com/troupe-go/troupe/actor"
+	"github.com/troupe-go/troupe/mailbox"
 )
 
 // TestStreamsOfEveryBodySize sends, in one burst, runs of messages from
@@ -49,4 +51,45 @@ func describe(m any) any {
 		return len(b)
 	}
 	return m
+}
+
+// TestBigEncodedBodiesIntact streams structs whose encoding is bigger
+// than the size written by reference (so the envelope buffers are large
+// and pooled) from two goroutines at once: every message must arrive with
+// its own content, whatever happens to the buffers after they are written.
+func TestBigEncodedBodiesIntact(t *testing.T) {
+	ctx := testContext(t)
+	sysA, _ := startNode(t, endpoint(t, "tcp"))
+	sysB, b := startNode(t, endpoint(t, "tcp"))
+	const perSender, senders = 200, 2
+	got := make(chan any, perSender*senders)
+	ref := spawn(t, sysB, echo(got), actor.WithName("collector"),
+		actor.WithMailbox(mailbox.WithCapacity(perSender*senders)))
+	ref.Node = b.Address()
+	errs := make(chan error, senders)
+	for s := range senders {
+		go func() {
+			for i := range perSender {
+				n := int64(s*perSender + i)
+				text := strings.Repeat(string(rune('a'+n%26)), 2*refMin+int(n))
+				if err := sysA.Send(ctx, ref, msgPing{N: n, Text: text}); err != nil {
+					errs <- err
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range senders {
+		if err := recv(t, errs, "a sender's end"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for range perSender * senders {
+		m, ok := recv(t, got, "a message").(msgPing)
+		want := strings.Repeat(string(rune('a'+m.N%26)), 2*refMin+int(m.N))
+		if !ok || m.Text != want {
+			t.Fatalf("message %d arrived corrupted (%d bytes of text)", m.N, len(m.Text))
+		}
+	}
 }
