@@ -33,7 +33,11 @@
 // and Endpoint tells the real port of "tcp://host:0"), then spawns the
 // socket actor. Stopping the ref (sys.Stop, or sys.Shutdown) closes the
 // socket: it lingers (WithLinger) to write what it holds, closes every
-// connection and returns once all its goroutines have exited.
+// connection and returns once all its goroutines have exited. Meanwhile
+// its readers deliver only what the target has room for: the first
+// message it has none for is dropped (DropClosed) and that connection is
+// read no further, so what its peer still queues stays with the peer (a
+// PUSH or DEALER hands it to its other peers).
 //
 // # Semantics
 //

@@ -158,17 +158,21 @@ func equal(a, b socket.Message) bool {
 
 // recordLogs returns a logger whose records at Warn and above arrive on
 // the returned channel (records that find it full are not kept).
-func recordLogs() (*slog.Logger, <-chan slog.Record) {
+func recordLogs() (*slog.Logger, <-chan slog.Record) { return recordLogsFrom(slog.LevelWarn) }
+
+// recordLogsFrom is recordLogs for the records at level and above.
+func recordLogsFrom(level slog.Level) (*slog.Logger, <-chan slog.Record) {
 	ch := make(chan slog.Record, 256)
-	return slog.New(recorder{ch: ch}), ch
+	return slog.New(recorder{ch: ch, level: level}), ch
 }
 
 type recorder struct {
 	ch    chan slog.Record
+	level slog.Level
 	attrs []slog.Attr
 }
 
-func (r recorder) Enabled(_ context.Context, l slog.Level) bool { return l >= slog.LevelWarn }
+func (r recorder) Enabled(_ context.Context, l slog.Level) bool { return l >= r.level }
 
 func (r recorder) Handle(_ context.Context, rec slog.Record) error {
 	rec = rec.Clone()
@@ -181,7 +185,7 @@ func (r recorder) Handle(_ context.Context, rec slog.Record) error {
 }
 
 func (r recorder) WithAttrs(attrs []slog.Attr) slog.Handler {
-	return recorder{ch: r.ch, attrs: append(slices.Clone(r.attrs), attrs...)}
+	return recorder{ch: r.ch, level: r.level, attrs: append(slices.Clone(r.attrs), attrs...)}
 }
 
 func (r recorder) WithGroup(string) slog.Handler { return r }

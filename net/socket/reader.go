@@ -90,17 +90,18 @@ func (s *sock) command(p *peer, c zmtp.Command) {
 // inbound handles a data message. It returns false when the reader must
 // stop because the socket or the peer is going away.
 func (s *sock) inbound(p *peer, frames [][]byte) bool {
+	delivered := true
 	switch s.kind {
 	case KindPull, KindDealer:
-		s.deliver(s.target, copyMessage(nil, frames))
+		delivered = s.deliver(s.target, copyMessage(nil, frames))
 	case KindRouter:
-		s.deliver(s.target, copyMessage([][]byte{p.id}, frames))
+		delivered = s.deliver(s.target, copyMessage([][]byte{p.id}, frames))
 	case KindSub:
 		if !matchAny(s.topics, frames[0]) {
 			s.count.filtered.Add(1)
 			return true
 		}
-		s.deliver(s.target, copyMessage(nil, frames))
+		delivered = s.deliver(s.target, copyMessage(nil, frames))
 	case KindPub:
 		return s.subscriptionMessage(p, frames)
 	case KindReq:
@@ -110,11 +111,15 @@ func (s *sock) inbound(p *peer, frames [][]byte) bool {
 	default:
 		s.drop(DropInvalid, 1, "a "+string(s.kind)+" socket received a message", "remote", p.remote)
 	}
-	return s.ctx.Err() == nil
+	return s.ctx.Err() == nil && (delivered || s.life.Err() == nil)
 }
 
 // deliver hands an inbound message to to, the target or requester,
-// waiting under its Block policy until the socket stops.
+// waiting under its Block policy until the socket stops. Once it has
+// stopped, a message the target has no room for is dropped, and the
+// reader stops too (see inbound): reading on would only drop what the
+// peer goes on writing, where a PUSH or DEALER peer would have handed
+// what it still queues to its other peers when the connection closes.
 func (s *sock) deliver(to actor.Ref, m Message) bool {
 	if to.IsZero() {
 		s.drop(DropNoReceiver, 1, "no receiver for an inbound message")

@@ -1,11 +1,13 @@
 package socket_test
 
 import (
+	"log/slog"
 	"strconv"
 	"testing"
 
 	"github.com/troupe-go/troupe/actor"
 	"github.com/troupe-go/troupe/mailbox"
+	"github.com/troupe-go/troupe/net/internal/zmtp"
 	"github.com/troupe-go/troupe/net/socket"
 )
 
@@ -96,6 +98,9 @@ func TestPushRequeuesToOtherPeer(t *testing.T) {
 	if before := stats(t, sys, push); len(before.Peers) != 2 || before.Peers[0].Queued == 0 {
 		t.Fatalf("want the first peer's queue to hold messages: %+v", before.Peers)
 	}
+	// The first PULL stops reading as it stops (its target has no room:
+	// see TestStoppingPullStopsReading), so its connection stays full and
+	// what the PUSH queued for it is still queued when it closes.
 	stop(t, sys, first)
 	e := waitEvent(t, down, func(e socket.PeerDown) bool { return e.Socket == push })
 	if e.Requeued == 0 {
@@ -122,6 +127,51 @@ func TestPushRequeuesToOtherPeer(t *testing.T) {
 			after.Sent, lost, n, after.Queued, after.Dropped)
 	}
 	t.Logf("%d requeued from the peer that left, %d lost with it, %d delivered by the second", e.Requeued, lost, received)
+}
+
+// A stopping PULL whose target has no room stops reading: the messages
+// still on its connection stay unread, where they cost the peer nothing
+// more than the connection's buffer (a PUSH keeps the rest queued and
+// hands it to its other peers, as above), instead of being read only to
+// be dropped.
+func TestStoppingPullStopsReading(t *testing.T) {
+	sys := newSystem(t)
+	up := events(t, sys, socket.TopicPeerUp)
+	logger, logs := recordLogsFrom(slog.LevelDebug)
+	stuck := make(chan struct{})
+	defer close(stuck)
+	pull, err := socket.Pull(testCtx(t), sys, blockedTarget(t, sys, stuck),
+		socket.Bind(ipcEndpoint(t)), socket.WithLogger(logger))
+	if err != nil {
+		t.Fatal(err)
+	}
+	peer, err := zmtp.Dial(testCtx(t), endpoint(t, sys, pull), zmtp.WithSocketType(zmtp.Push))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer peer.Close()
+	peersUp(t, up, pull, 1)
+	const n = 100 // small: they all fit in the connection's buffers
+	for i := range n {
+		if err := peer.WriteMessage([]byte(strconv.Itoa(i))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := peer.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	// The target takes one message and its mailbox one more: the reader
+	// holds the third until the socket stops, and reads no further.
+	for i := 0; stats(t, sys, pull).Received < 3; i++ {
+		if i == 1_000_000 {
+			t.Fatal("the PULL never read a third message")
+		}
+	}
+	stop(t, sys, pull)
+	closed := waitLog(t, logs, func(r slog.Record) bool { return r.Message == "socket: closed" })
+	if received, dropped := attr(closed, "received"), attr(closed, "dropped"); received != "3" || dropped != "1" {
+		t.Errorf("the stopped PULL received %s messages and dropped %s, want 3 and 1", received, dropped)
+	}
 }
 
 // blockedTarget returns an actor that blocks on its first message until
