@@ -102,7 +102,7 @@ func boxedCopy(p []byte) any {
 		return []byte(nil)
 	}
 	mem := make([]byte, sliceHeader+len(p))
-	b := mem[sliceHeader:sliceHeader+len(p) : sliceHeader+len(p)]
+	b := mem[sliceHeader : sliceHeader+len(p) : sliceHeader+len(p)]
 	copy(b, p)
 	hdr := (*[]byte)(unsafe.Pointer(&mem[0]))
 	*hdr = b

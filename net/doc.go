@@ -36,7 +36,10 @@
 // in flight: when a connection breaks, the SENDs it wrote but the peer
 // did not acknowledge are dead-lettered (actor.ReasonRemote) and counted;
 // the ones still queued wait for the reconnection (backoff from 1 s,
-// doubling to 32 s: WithReconnect). Nothing is lost without a trace:
+// doubling to 32 s: WithReconnect), for five minutes at most
+// (WithLinkExpiry): then the link gives up, dead-letters what it holds,
+// publishes NodeGone and goes away, goroutine and all, until the next
+// message for that node makes a new one. Nothing is lost without a trace:
 // delivered, or a dead letter. Delivery is at most once: a message is
 // never sent twice, and a ReasonRemote dead letter means "not
 // acknowledged" — when a peer crashes or is declared down while it still

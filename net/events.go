@@ -8,6 +8,7 @@ import "github.com/troupe-go/troupe/actor"
 const (
 	TopicNodeUp   = actor.TopicEvents + "nodeup"   // NodeUp
 	TopicNodeDown = actor.TopicEvents + "nodedown" // NodeDown
+	TopicNodeGone = actor.TopicEvents + "nodegone" // NodeGone
 )
 
 // NodeUp is published when a link to another node is established: the
@@ -22,6 +23,15 @@ type NodeUp struct {
 // the peer's actors have been sent Terminated, and the requests waiting
 // on it have failed, with Reason (which wraps ErrNodeDown).
 type NodeDown struct {
+	Node   string
+	Reason error
+}
+
+// NodeGone is published when a link gives up on a node that has been
+// unreachable for the link expiry (WithLinkExpiry) and goes away; what it
+// still held has been dead-lettered. The next message for the node makes
+// a new link.
+type NodeGone struct {
 	Node   string
 	Reason error
 }

@@ -36,14 +36,15 @@ type link struct {
 	stats    counters
 
 	// Owned by run.
-	isUp     bool // NodeUp published, NodeDown due when lost
-	everUp   bool
-	epoch    uint64
-	lastDown error
-	failures int                    // dial failures in a row
-	watches  map[watchKey]actor.Ref // local watcher × remote target → the target as watched
-	pending  map[actor.Ref]struct{} // reply refs of requests written to the peer
-	held     []*outMsg              // control envelopes waiting for a connection
+	isUp      bool // NodeUp published, NodeDown due when lost
+	everUp    bool
+	epoch     uint64
+	lastDown  error
+	failures  int                    // dial failures in a row
+	downSince time.Time              // when the link last lost, or failed to make, a connection
+	watches   map[watchKey]actor.Ref // local watcher × remote target → the target as watched
+	pending   map[actor.Ref]struct{} // reply refs of requests written to the peer
+	held      []*outMsg              // control envelopes waiting for a connection
 }
 
 // A watchKey identifies a watch of a remote actor: the node is implied
@@ -74,8 +75,19 @@ func newLink(n *Node, addr string) *link {
 
 func (l *link) run() {
 	defer l.n.wg.Done()
-	defer l.finish()
+	expired := l.loop()
+	l.finish(expired)
+	if expired {
+		l.n.dropLink(l)
+		l.n.sys.PublishEvent(TopicNodeGone, NodeGone{Node: l.addr, Reason: l.lastDown})
+	}
+}
+
+// loop connects, serves and redials until the link stops; it reports
+// whether it stopped because the peer stayed unreachable too long.
+func (l *link) loop() (expired bool) {
 	wait := backoff{initial: l.n.cfg.reconnectInit, max: l.n.cfg.reconnectMax}
+	l.downSince = time.Now()
 	for !l.stopping() || !l.idle() {
 		s, err := l.connect()
 		if err != nil {
@@ -83,11 +95,28 @@ func (l *link) run() {
 		} else {
 			wait.reset()
 			l.lost(s, l.serve(s))
+			l.downSince = time.Now()
+		}
+		if l.expired() {
+			return true
 		}
 		if !l.pause(wait.next()) {
-			return
+			return false
 		}
 	}
+	return false
+}
+
+// expired reports whether the peer has been unreachable for the link
+// expiry; it says so in the log, with what the link holds still.
+func (l *link) expired() bool {
+	d := l.n.cfg.linkExpiry
+	if d <= 0 || l.stopping() || time.Since(l.downSince) < d {
+		return false
+	}
+	l.n.log.Info("net: giving up on an unreachable node", "node", l.addr, "unreachable for", d,
+		"queued", l.q.Len(), "err", l.lastDown)
+	return true
 }
 
 // backoff is the wait between dials: initial, doubling up to max.
@@ -279,7 +308,12 @@ func (l *link) down(reason error, publish bool) {
 }
 
 // finish disposes of what the link still holds when it stops.
-func (l *link) finish() {
+func (l *link) finish(expired bool) {
+	reason := fmt.Errorf("net: node %s: %w: %w", l.addr, ErrNodeDown, ErrClosed)
+	if expired {
+		reason = fmt.Errorf("net: node %s: %w: unreachable for %v: %w", l.addr, ErrNodeDown, l.n.cfg.linkExpiry, l.lastDown)
+		l.lastDown = reason // for the operations orphaned below
+	}
 	l.finished.Store(true)
 	l.q.Close() // dead-letters the queue through Dropped
 	l.q.DrainSystem(l.orphan)
@@ -287,7 +321,6 @@ func (l *link) finish() {
 		l.lose(o)
 	}
 	l.held = nil
-	reason := fmt.Errorf("net: node %s: %w: %w", l.addr, ErrNodeDown, ErrClosed)
 	l.down(reason, false)
 }
 

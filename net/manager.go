@@ -20,6 +20,7 @@ import (
 type linkReq struct {
 	addr  string
 	alias *link // if set: register addr as another name of this link
+	drop  *link // if set: forget this link, which has finished
 	reply chan linkResult
 }
 
@@ -49,9 +50,10 @@ func (n *Node) manage() {
 	}
 }
 
-// linkFor returns the link to the node at addr, making it on first use.
+// linkFor returns the link to the node at addr, making it on first use,
+// or again after the last one expired.
 func (n *Node) linkFor(addr string) (*link, error) {
-	if l := (*n.links.Load())[addr]; l != nil {
+	if l := (*n.links.Load())[addr]; l != nil && !l.finished.Load() {
 		return l, nil
 	}
 	r := linkReq{addr: addr, reply: make(chan linkResult, 1)}
@@ -78,9 +80,25 @@ func (n *Node) alias(addr string, l *link) {
 	}
 }
 
+// dropLink forgets l, a link that expired and finished: its names go,
+// and its counters move to the node's. It gives up if the node is
+// closing (then l stays counted where it is).
+func (n *Node) dropLink(l *link) {
+	r := linkReq{addr: l.addr, drop: l, reply: make(chan linkResult, 1)}
+	select {
+	case n.linkReq <- r:
+		<-r.reply
+	case <-n.stop:
+	}
+}
+
 func (n *Node) makeLink(r linkReq) linkResult {
 	links := *n.links.Load()
-	if l := links[r.addr]; l != nil {
+	if r.drop != nil {
+		n.forgetLink(r.drop)
+		return linkResult{}
+	}
+	if l := links[r.addr]; l != nil && !l.finished.Load() {
 		return linkResult{l: l}
 	}
 	l := r.alias
@@ -96,6 +114,15 @@ func (n *Node) makeLink(r linkReq) linkResult {
 	next[r.addr] = l
 	n.links.Store(&next)
 	return linkResult{l: l}
+}
+
+// forgetLink removes every name of l (unless a new link has taken it) and
+// retires its counters into the node's.
+func (n *Node) forgetLink(l *link) {
+	next := maps.Clone(*n.links.Load())
+	maps.DeleteFunc(next, func(_ string, v *link) bool { return v == l })
+	n.links.Store(&next)
+	l.stats.retire(&n.stats)
 }
 
 // checkAddress accepts dialable tcp and ipc endpoints.

@@ -39,6 +39,9 @@ const (
 	DefaultLinger = time.Second
 	// DefaultSpawnTimeout bounds a remote spawn that carries no deadline.
 	DefaultSpawnTimeout = 10 * time.Second
+	// DefaultLinkExpiry is how long a link keeps trying to reach a node
+	// that does not answer before it gives up (see WithLinkExpiry).
+	DefaultLinkExpiry = 5 * time.Minute
 )
 
 // ErrBadOption is wrapped by the error Listen returns for an invalid option.
@@ -54,6 +57,7 @@ type config struct {
 	liveness       int
 	reconnectInit  time.Duration
 	reconnectMax   time.Duration
+	linkExpiry     time.Duration
 	queueCap       int
 	queuePolicy    mailbox.Policy
 	replyCap       int
@@ -75,6 +79,7 @@ func newConfig(opts []Option) (*config, error) {
 		liveness:       DefaultLiveness,
 		reconnectInit:  DefaultReconnectInitial,
 		reconnectMax:   DefaultReconnectMax,
+		linkExpiry:     DefaultLinkExpiry,
 		queueCap:       DefaultLinkQueue,
 		replyCap:       DefaultReplyQueue,
 		maxMessageSize: DefaultMaxMessageSize,
@@ -100,8 +105,8 @@ func (c *config) validate() error {
 		why = fmt.Sprintf("link queue %d, %v", c.queueCap, c.queuePolicy)
 	case c.maxMessageSize < 64 || c.maxBatch < 1 || c.batchLimit < 1:
 		why = fmt.Sprintf("max message size %d, max batch %d, batch limit %d", c.maxMessageSize, c.maxBatch, c.batchLimit)
-	case c.linger < 0:
-		why = fmt.Sprintf("linger %v", c.linger)
+	case c.linger < 0 || c.linkExpiry < 0:
+		why = fmt.Sprintf("linger %v, link expiry %v", c.linger, c.linkExpiry)
 	case c.codec == nil:
 		why = "nil codec"
 	case c.plainClient && (len(c.plainUser) > 255 || len(c.plainPass) > 255):
@@ -139,6 +144,17 @@ func WithHeartbeat(interval time.Duration, liveness int) Option {
 // (default DefaultReconnectInitial to DefaultReconnectMax).
 func WithReconnect(initial, max time.Duration) Option {
 	return func(c *config) { c.reconnectInit, c.reconnectMax = initial, max }
+}
+
+// WithLinkExpiry sets how long a link tries to reach a node that does not
+// answer (it never connected, or lost its connection and every redial
+// since failed) before it gives up (default DefaultLinkExpiry; 0: never):
+// the messages it still holds are dead-lettered (actor.ReasonRemote) and
+// counted, and the link goes away with its goroutine. The next message
+// for that node makes a new link. Watchers of the node's actors and
+// requests waiting on it are told when the node goes down, not at expiry.
+func WithLinkExpiry(d time.Duration) Option {
+	return func(c *config) { c.linkExpiry = d }
 }
 
 // WithLinkQueue sets the high-water mark and the overflow policy of each

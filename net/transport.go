@@ -49,8 +49,25 @@ func (n *Node) Send(ctx context.Context, to, from actor.Ref, msg any) error {
 	if err != nil {
 		return n.refuseEncoding(to, from, msg, err)
 	}
-	return n.post(ctx, &l.q, &l.stats, o, l.addr)
+	for range maxRetries {
+		err = l.q.Post(ctx, o)
+		if err == nil || !errors.Is(err, mailbox.ErrClosed) || !l.finished.Load() || n.closing.Load() {
+			break
+		}
+		if l, err = n.linkFor(addr); err != nil { // the link expired meanwhile: make a new one
+			o.release()
+			return n.refuse(to, from, msg, err, actor.ReasonNotFound)
+		}
+	}
+	if err != nil {
+		return n.postFailed(&l.q, &l.stats, o, err, l.addr)
+	}
+	return nil
 }
+
+// maxRetries bounds how many links Send tries when the link it found
+// expires (WithLinkExpiry) under it.
+const maxRetries = 3
 
 // sendToClient queues a REPLY (or ERROR) for the foreign client on
 // connection id.
@@ -70,10 +87,14 @@ func (n *Node) sendToClient(ctx context.Context, id uint64, to, from actor.Ref, 
 // post queues o on q, a link's queue or a client's reply queue; what the
 // queue's policy refuses is dead-lettered and counted.
 func (n *Node) post(ctx context.Context, q *mailbox.Mailbox, st *counters, o *outMsg, dest string) error {
-	err := q.Post(ctx, o)
-	if err == nil {
-		return nil
+	if err := q.Post(ctx, o); err != nil {
+		return n.postFailed(q, st, o, err, dest)
 	}
+	return nil
+}
+
+// postFailed dead-letters and counts o, which q refused with err.
+func (n *Node) postFailed(q *mailbox.Mailbox, st *counters, o *outMsg, err error, dest string) error {
 	to, from, msg := o.to, o.from, o.msg
 	o.release()
 	reason := actor.ReasonFull
