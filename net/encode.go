@@ -15,19 +15,28 @@ import (
 // written by a writer goroutine, which releases it. The message itself is
 // kept so that it can become a dead letter if it never arrives.
 //
-// A SEND of a big []byte (refMin bytes or more) is not copied: buf holds
-// the envelope before the payload (buf[:split]) and after it, and body is
-// the message itself, which the connection writes straight from the
-// sender's slice (zmtp.Frame). The sender must not modify it after Send,
-// as with a local send, whose receiver gets the very slice.
+// A SEND is encoded without its head (to, from, type): the link's writer
+// writes the head for the first SEND of a run to one actor, and the
+// others of the run go as NEXT envelopes, without one (see session.add).
+// Its buf then holds two spare bytes, for a NEXT header, the body, and
+// the tail. A SEND of a big []byte (refMin bytes or more) is not copied
+// either: buf holds the bin header, body is the message itself, which the
+// connection writes straight from the sender's slice (zmtp.Frame). The
+// sender must not modify it after Send, as with a local send, whose
+// receiver gets the very slice. Other envelopes are encoded whole in buf.
 type outMsg struct {
-	to, from   actor.Ref
-	msg        any
-	buf        []byte // the encoded envelope, or its two ends around body
-	body       []byte // the payload written by reference, or nil
-	split      int    // with body: where body goes in buf
-	head, tail int    // a SEND's bytes before and after its body value; 0 for other kinds
+	to, from actor.Ref
+	msg      any
+	kind     wire.Kind
+	typ      string // SEND: the body's type name
+	buf      []byte
+	body     []byte // the payload written by reference, or nil
+	tailAt   int    // SEND: where the tail starts in buf (and body goes)
+	size     int    // the encoded envelope's size, head included
 }
+
+// spare is the room a SEND's buf keeps for the header of a NEXT.
+const spare = len(wire.NextHeader)
 
 // refMin is the smallest []byte SEND body written by reference.
 const refMin = 8 << 10
@@ -38,46 +47,58 @@ const maxPooled = 64 << 10
 
 var outPool = sync.Pool{New: func() any { return &outMsg{buf: make([]byte, 0, 256)} }}
 
-// frame returns the envelope as a frame for zmtp.Conn.WriteFrames. Only
-// the sender's own slice (body) goes as the frame's Body, which the
-// connection may keep by reference until it flushes: o.buf goes back to
-// the pool as soon as o is written, so it goes in the pieces that are
-// copied at once.
-func (o *outMsg) frame() zmtp.Frame {
-	if o.body == nil {
-		return zmtp.Frame{Head: o.buf}
+// In the frames below, only the sender's own slice (body) goes as a
+// frame's Body, which the connection may keep by reference until it
+// flushes: o.buf goes back to the pool as soon as o is written, so it
+// goes in the pieces that are copied at once (Head, Tail).
+
+// frame returns a whole envelope (not a SEND) as a frame for
+// zmtp.Conn.WriteFrames.
+func (o *outMsg) frame() zmtp.Frame { return zmtp.Frame{Head: o.buf} }
+
+// appendHead appends the head of the SEND o (to, from, type) to b, then
+// the bin header of a body sent by reference: the Head of its frame. self
+// is the sending node's address, which the envelope leaves out.
+func (o *outMsg) appendHead(b []byte, self string) []byte {
+	e := sendEnvelope(o.to, o.from, self)
+	e.Type = o.typ
+	b = wire.AppendHead(b, &e)
+	if o.body != nil {
+		b = append(b, o.buf[spare:o.tailAt]...)
 	}
-	return zmtp.Frame{Head: o.buf[:o.split], Body: o.body, Tail: o.buf[o.split:]}
+	return b
 }
 
-// nextFrame rewrites the end of o's head as a NEXT header and returns the
-// NEXT envelope: that header and o's body. o's head is lost.
+// sendFrame returns the SEND o as a frame whose Head is head (see
+// appendHead).
+func (o *outMsg) sendFrame(head []byte) zmtp.Frame {
+	if o.body == nil {
+		return zmtp.Frame{Head: head, Tail: o.buf[spare:]}
+	}
+	return zmtp.Frame{Head: head, Body: o.body, Tail: o.buf[o.tailAt:]}
+}
+
+// nextFrame returns the SEND o as a NEXT envelope: a NEXT header, written
+// into the spare bytes of buf, and the body.
 func (o *outMsg) nextFrame() zmtp.Frame {
-	start := o.head - len(wire.NextHeader)
-	copy(o.buf[start:], wire.NextHeader[:])
+	copy(o.buf, wire.NextHeader[:])
 	if o.body == nil {
-		return zmtp.Frame{Head: o.buf[start : len(o.buf)-o.tail]}
+		return zmtp.Frame{Head: o.buf[:o.tailAt]}
 	}
-	return zmtp.Frame{Head: o.buf[start:o.split], Body: o.body}
+	return zmtp.Frame{Head: o.buf[:o.tailAt], Body: o.body}
 }
 
-// size returns the size of the encoded envelope.
-func (o *outMsg) size() int { return len(o.buf) + len(o.body) }
+// nextSize is the size of the SEND o as a NEXT envelope.
+func (o *outMsg) nextSize() int { return o.tailAt + len(o.body) }
 
-// nextSize is the size of o as a NEXT envelope.
-func (o *outMsg) nextSize() int { return len(wire.NextHeader) + o.size() - o.head - o.tail }
-
-// sameSend reports whether o is a SEND with the same head and tail (to,
-// from, type, corr) as first: then it can travel as a NEXT after it.
+// sameSend reports whether o is a SEND like first (to, from, type; corr
+// is always 0 between nodes): then it can travel as a NEXT after it.
 func (o *outMsg) sameSend(first *outMsg) bool {
-	return o.head > len(wire.NextHeader) && o.head == first.head && o.tail == first.tail &&
-		string(o.buf[:o.head]) == string(first.buf[:first.head]) &&
-		string(o.buf[len(o.buf)-o.tail:]) == string(first.buf[len(first.buf)-first.tail:])
+	return o.kind == wire.Send && o.typ == first.typ && o.to == first.to && o.from == first.from
 }
 
 func (o *outMsg) release() {
-	o.to, o.from, o.msg, o.body = actor.Ref{}, actor.Ref{}, nil, nil
-	o.head, o.tail = 0, 0
+	o.to, o.from, o.msg, o.body, o.typ = actor.Ref{}, actor.Ref{}, nil, nil, ""
 	if cap(o.buf) > maxPooled {
 		o.buf = nil
 	}
@@ -85,17 +106,24 @@ func (o *outMsg) release() {
 	outPool.Put(o)
 }
 
-// encodeSend encodes a SEND from from to to. to's node is left out of the
-// envelope (the receiving node is the one the link goes to), and so is
-// from's when it is this node.
-func (n *Node) encodeSend(to, from actor.Ref, msg any) (*outMsg, error) {
+// sendEnvelope returns the envelope of a SEND from from to to, without
+// type and body. to's node is left out (the receiving node is the one the
+// link goes to), and so is from's when it is self, the sending node.
+func sendEnvelope(to, from actor.Ref, self string) wire.Envelope {
 	e := wire.Envelope{Kind: wire.Send, To: actor.Ref{Name: to.Name, ID: to.ID}, From: from}
 	if IsClientRef(to) {
 		e.To = to // a reply for a client of another node, routed by that node
 	}
-	if from.Node == n.addr {
+	if from.Node == self {
 		e.From.Node = ""
 	}
+	return e
+}
+
+// encodeSend encodes a SEND from from to to, all but its head (see
+// outMsg).
+func (n *Node) encodeSend(to, from actor.Ref, msg any) (*outMsg, error) {
+	e := sendEnvelope(to, from, n.addr)
 	return n.encode(&e, to, from, msg)
 }
 
@@ -116,10 +144,10 @@ func (n *Node) encodeReply(to, from actor.Ref, msg any) (*outMsg, error) {
 // envelope's head and tail: one copy of it, not two.
 func (n *Node) encode(e *wire.Envelope, to, from actor.Ref, msg any) (*outMsg, error) {
 	o := outPool.Get().(*outMsg)
-	o.to, o.from, o.msg = to, from, msg
-	o.head, o.tail = 0, 0
+	o.to, o.from, o.msg, o.kind = to, from, msg, e.Kind
 	if e.Kind != wire.Send && e.Kind != wire.Reply {
 		o.buf = wire.Append(o.buf[:0], e)
+		o.size = len(o.buf)
 		return n.checkSize(o)
 	}
 	name, err := n.nameOf(msg)
@@ -128,29 +156,37 @@ func (n *Node) encode(e *wire.Envelope, to, from actor.Ref, msg any) (*outMsg, e
 		return nil, err
 	}
 	e.Type = name
-	if b, ok := msg.([]byte); ok && len(b) >= refMin && e.Kind == wire.Send {
-		head := wire.AppendHead(o.buf[:0], e)
-		withBin := wire.AppendBinHeader(head, len(b))
-		o.split, o.body = len(withBin), b
-		o.buf = wire.AppendTail(withBin, e)
-		o.head, o.tail = len(head), len(o.buf)-o.split
-		return n.checkSize(o)
+	b := o.buf[:0]
+	if e.Kind == wire.Send {
+		b = append(b, make([]byte, spare)...)
+	} else {
+		b = wire.AppendHead(b, e)
 	}
-	head := wire.AppendHead(o.buf[:0], e)
-	got, b, err := n.cfg.codec.AppendBody(head, msg)
-	switch {
-	case err != nil:
+	if p, ok := msg.([]byte); ok && len(p) >= refMin && e.Kind == wire.Send {
+		o.body, b = p, wire.AppendBinHeader(b, len(p))
+	} else if b, err = n.appendBody(b, name, msg); err != nil {
 		o.release()
 		return nil, err
-	case got != name:
-		o.release()
-		return nil, fmt.Errorf("net: encode %T: named %q, then %q", msg, name, got)
 	}
+	o.tailAt, o.typ = len(b), name
 	o.buf = wire.AppendTail(b, e)
+	o.size = len(o.buf) + len(o.body)
 	if e.Kind == wire.Send {
-		o.head, o.tail = len(head), len(o.buf)-len(b)
+		o.size += wire.HeadLen(e) - spare
 	}
 	return n.checkSize(o)
+}
+
+// appendBody appends msg's body, which must be of the type named name.
+func (n *Node) appendBody(b []byte, name string, msg any) ([]byte, error) {
+	got, b, err := n.cfg.codec.AppendBody(b, msg)
+	switch {
+	case err != nil:
+		return nil, err
+	case got != name:
+		return nil, fmt.Errorf("net: encode %T: named %q, then %q", msg, name, got)
+	}
+	return b, nil
 }
 
 // A typeName is a message type and the name the node's codec gives it.
@@ -180,10 +216,10 @@ func (n *Node) nameOf(msg any) (string, error) {
 
 // checkSize passes o on, or releases it if it is over the size limit.
 func (n *Node) checkSize(o *outMsg) (*outMsg, error) {
-	if o.size() <= n.cfg.maxMessageSize {
+	if o.size <= n.cfg.maxMessageSize {
 		return o, nil
 	}
-	err := fmt.Errorf("%w: %d-byte envelope, the limit is %d", ErrTooLarge, o.size(), n.cfg.maxMessageSize)
+	err := fmt.Errorf("%w: %d-byte envelope, the limit is %d", ErrTooLarge, o.size, n.cfg.maxMessageSize)
 	o.release()
 	return nil, err
 }

@@ -23,7 +23,7 @@ func TestEncodeBigBytesByReference(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%d bytes: %v", size, err)
 		}
-		f := o.frame()
+		f := o.sendFrame(o.appendHead(nil, n.Address()))
 		if byRef := size >= refMin; byRef != (len(f.Body) == size && size > 0 && &f.Body[0] == &body[0]) {
 			t.Fatalf("%d bytes: body by reference %v, want %v", size, !byRef, byRef)
 		}
@@ -33,8 +33,16 @@ func TestEncodeBigBytesByReference(t *testing.T) {
 		if want := wire.Append(nil, &e); !bytes.Equal(got, want) {
 			t.Fatalf("%d bytes: the frame's pieces are not the envelope wire.Append writes", size)
 		}
-		if o.size() != len(got) {
-			t.Fatalf("%d bytes: size %d, the frame has %d", size, o.size(), len(got))
+		if o.size != len(got) {
+			t.Fatalf("%d bytes: size %d, the frame has %d", size, o.size, len(got))
+		}
+		next := o.nextFrame()
+		e2 := wire.Envelope{Kind: wire.Next, Body: e.Body}
+		if got, want := bytes.Join([][]byte{next.Head, next.Body, next.Tail}, nil), wire.Append(nil, &e2); !bytes.Equal(got, want) {
+			t.Fatalf("%d bytes: the NEXT frame's pieces are not the envelope wire.Append writes", size)
+		}
+		if o.nextSize() != len(wire.Append(nil, &e2)) {
+			t.Fatalf("%d bytes: NEXT size %d, want %d", size, o.nextSize(), len(wire.Append(nil, &e2)))
 		}
 		o.release()
 	}
@@ -64,7 +72,7 @@ func TestPooledBuffersAreCopied(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			f := o.frame()
+			f := o.sendFrame(o.appendHead(nil, n.Address()))
 			if next {
 				f = o.nextFrame()
 			}

@@ -47,6 +47,7 @@ type session struct {
 	frames        []zmtp.Frame
 	batch         []*outMsg
 	first         *outMsg // the SEND that the batch's NEXTs repeat, if any
+	heads         []byte  // the heads of the batch's full SENDs
 	size          int     // bytes in frames
 	err           error   // the first write error; the session is over
 }
@@ -131,24 +132,27 @@ func (s *session) writeFrom(o *outMsg) error {
 // add puts o into the multipart message being built, writing the message
 // out first if o would break its frame or size limit. A SEND like the
 // last full one in the message (same target, sender, type) goes as a
-// NEXT: its body only.
+// NEXT, its body only; the head of a full SEND is encoded here, into
+// heads.
 func (s *session) add(o *outMsg) {
 	cfg := s.l.n.cfg
 	next := s.first != nil && o.sameSend(s.first)
-	size := o.size()
+	size := o.size
 	if next {
 		size = o.nextSize()
 	}
 	if len(s.frames) > 0 && (len(s.frames) >= cfg.maxBatch || s.size+size > cfg.maxMessageSize) {
 		s.emit()
-		next, size = false, o.size()
+		next, size = false, o.size
 	}
 	var frame zmtp.Frame
 	switch {
 	case next:
 		frame = o.nextFrame()
-	case o.head > 0:
-		s.first, frame = o, o.frame()
+	case o.kind == wire.Send:
+		at := len(s.heads)
+		s.heads = o.appendHead(s.heads, s.l.n.addr)
+		s.first, frame = o, o.sendFrame(s.heads[at:len(s.heads):len(s.heads)])
 	default:
 		s.first, frame = nil, o.frame()
 	}
@@ -182,13 +186,13 @@ func (s *session) emit() {
 		o.release()
 		s.batch[i], s.frames[i] = nil, zmtp.Frame{}
 	}
-	s.batch, s.frames, s.size, s.first = s.batch[:0], s.frames[:0], 0, nil
+	s.batch, s.frames, s.size, s.first, s.heads = s.batch[:0], s.frames[:0], 0, nil, s.heads[:0]
 }
 
 func (s *session) track(o *outMsg) {
 	s.sent++
-	s.unacked.push(record{to: o.to, from: o.from, msg: o.msg, size: o.size()})
-	s.inFlight += o.size()
+	s.unacked.push(record{to: o.to, from: o.from, msg: o.msg, size: o.size})
+	s.inFlight += o.size
 	if actor.IsReplyRef(o.from) && s.l.n.isSelf(o.from.Node) {
 		s.l.pending[o.from] = struct{}{}
 	}

@@ -128,3 +128,61 @@ func AppendTail(b []byte, e *Envelope) []byte {
 	}
 	return b
 }
+
+// HeadLen returns len(AppendHead(nil, e)) for a Send or Reply, without
+// encoding: the size of the envelope before its body.
+func HeadLen(e *Envelope) int {
+	if e.Kind == Reply {
+		return 2 + uintLen(e.Corr) + strLen(e.Type)
+	}
+	return 2 + refLen(e.To) + refLen(e.From) + strLen(e.Type)
+}
+
+// TailLen returns the size of what AppendTail appends.
+func TailLen(e *Envelope) int {
+	if e.Kind == Send {
+		return uintLen(e.Corr)
+	}
+	return 0
+}
+
+func refLen(r actor.Ref) int {
+	if r.IsZero() {
+		return 1
+	}
+	return 1 + optStrLen(r.Node) + optStrLen(r.Name) + uintLen(r.ID)
+}
+
+func optStrLen(s string) int {
+	if s == "" {
+		return 1
+	}
+	return strLen(s)
+}
+
+func strLen(s string) int {
+	switch n := len(s); {
+	case n < 32:
+		return 1 + n
+	case n <= 0xff:
+		return 2 + n
+	case n <= 0xffff:
+		return 3 + n
+	default:
+		return 5 + n
+	}
+}
+
+func uintLen(v uint64) int {
+	switch {
+	case v < 128:
+		return 1
+	case v <= 0xff:
+		return 2
+	case v <= 0xffff:
+		return 3
+	case v <= 0xffffffff:
+		return 5
+	}
+	return 9
+}
