@@ -133,9 +133,9 @@ func AppendTail(b []byte, e *Envelope) []byte {
 // encoding: the size of the envelope before its body.
 func HeadLen(e *Envelope) int {
 	if e.Kind == Reply {
-		return 2 + uintLen(e.Corr) + strLen(e.Type)
+		return 2 + uintLen(e.Corr) + strLen(len(e.Type))
 	}
-	return 2 + refLen(e.To) + refLen(e.From) + strLen(e.Type)
+	return 2 + refLen(&e.To) + refLen(&e.From) + strLen(len(e.Type))
 }
 
 // TailLen returns the size of what AppendTail appends.
@@ -146,31 +146,31 @@ func TailLen(e *Envelope) int {
 	return 0
 }
 
-func refLen(r actor.Ref) int {
-	if r.IsZero() {
+func refLen(r *actor.Ref) int {
+	if r.Node == "" && r.Name == "" && r.ID == 0 {
 		return 1
 	}
-	return 1 + optStrLen(r.Node) + optStrLen(r.Name) + uintLen(r.ID)
+	return 1 + optStrLen(len(r.Node)) + optStrLen(len(r.Name)) + uintLen(r.ID)
 }
 
-func optStrLen(s string) int {
-	if s == "" {
+func optStrLen(n int) int {
+	if n == 0 {
 		return 1
 	}
-	return strLen(s)
+	return strLen(n)
 }
 
-func strLen(s string) int {
-	switch n := len(s); {
+// strLen is the size of a msgpack str of n bytes.
+func strLen(n int) int {
+	switch {
 	case n < 32:
 		return 1 + n
 	case n <= 0xff:
 		return 2 + n
 	case n <= 0xffff:
 		return 3 + n
-	default:
-		return 5 + n
 	}
+	return 5 + n
 }
 
 func uintLen(v uint64) int {
