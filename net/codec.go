@@ -146,29 +146,38 @@ func (c *Codec) AppendBody(b []byte, msg any) (typeName string, out []byte, err 
 	if err != nil {
 		return "", b, err
 	}
+	if out, err = appendValue(b, name, msg); err != nil {
+		return "", b, err
+	}
+	return name, out, nil
+}
+
+// appendValue appends the body of msg, whose type name is name.
+func appendValue(b []byte, name string, msg any) ([]byte, error) {
 	if u, ok := msg.(Unknown); ok {
 		msg = u.Value
 	}
 	if out, ok := appendBuiltin(b, msg); ok {
-		return name, out, nil
+		return out, nil
 	}
 	if m, ok := msg.(Marshaler); ok {
 		out, err := m.AppendMsgpack(b)
 		if err != nil {
-			return "", b, fmt.Errorf("net: encode %s: %w", name, err)
+			return b, fmt.Errorf("net: encode %s: %w", name, err)
 		}
-		return name, out, nil
+		return out, nil
 	}
 	enc := encoders.Get().(*encoder)
 	enc.w.b = b
 	enc.e.Reset(&enc.w)
-	err = enc.e.Encode(msg)
-	out, enc.w.b = enc.w.b, nil
+	err := enc.e.Encode(msg)
+	out := enc.w.b
+	enc.w.b = nil
 	encoders.Put(enc)
 	if err != nil {
-		return "", b, fmt.Errorf("net: encode %s: %w", name, err)
+		return b, fmt.Errorf("net: encode %s: %w", name, err)
 	}
-	return name, out, nil
+	return out, nil
 }
 
 // A Marshaler encodes itself as one msgpack value appended to b. Message

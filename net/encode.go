@@ -164,7 +164,7 @@ func (n *Node) encode(e *wire.Envelope, to, from actor.Ref, msg any) (*outMsg, e
 	}
 	if p, ok := msg.([]byte); ok && len(p) >= refMin && e.Kind == wire.Send {
 		o.body, b = p, wire.AppendBinHeader(b, len(p))
-	} else if b, err = n.appendBody(b, name, msg); err != nil {
+	} else if b, err = appendValue(b, name, msg); err != nil { // nameOf knew the type
 		o.release()
 		return nil, err
 	}
@@ -175,18 +175,6 @@ func (n *Node) encode(e *wire.Envelope, to, from actor.Ref, msg any) (*outMsg, e
 		o.size += wire.HeadLen(e) - spare
 	}
 	return n.checkSize(o)
-}
-
-// appendBody appends msg's body, which must be of the type named name.
-func (n *Node) appendBody(b []byte, name string, msg any) ([]byte, error) {
-	got, b, err := n.cfg.codec.AppendBody(b, msg)
-	switch {
-	case err != nil:
-		return nil, err
-	case got != name:
-		return nil, fmt.Errorf("net: encode %T: named %q, then %q", msg, name, got)
-	}
-	return b, nil
 }
 
 // A typeName is a message type and the name the node's codec gives it.
