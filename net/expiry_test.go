@@ -56,8 +56,8 @@ func TestLinkExpires(t *testing.T) {
 // after the loss.
 func TestExpiryCountsFromTheLoss(t *testing.T) {
 	ctx := testContext(t)
-	const expiry = 150 * time.Millisecond
-	beat := WithHeartbeat(20*time.Millisecond, 3) // both nodes: each judges the other's silence by it
+	const expiry = 300 * time.Millisecond
+	beat := WithHeartbeat(50*time.Millisecond, 4) // both nodes: each judges the other's silence by it
 	sysA, _ := startNode(t, endpoint(t, "tcp"), WithLinkExpiry(expiry),
 		WithReconnect(5*time.Millisecond, 10*time.Millisecond), beat)
 	down := make(chan NodeDown, 1)
