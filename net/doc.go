@@ -52,7 +52,7 @@
 // envelopes, their bodies only (docs/PROTOCOL.md §8.2). Big []byte
 // messages are not copied in user space: from 8 KiB the sending link
 // writes the sender's slice itself (so, as with a local send, it must not
-// be changed after Send), and from 4 KiB the receiver hands over the
+// be changed after Send), and from 512 bytes the receiver hands over the
 // bytes where it read them, inside the buffer of their batch: an actor
 // that keeps a few small ones of many for long should copy them
 // (bytes.Clone), or they keep the whole batch's buffer alive.

@@ -25,7 +25,7 @@ const nodeRetain = 16 << 20
 // detached from the connection (zmtp.Message.Detach), which reads the next
 // message into a new one. Below this size a copy is cheaper than a new
 // buffer for every message.
-const detachMin = 4 << 10
+const detachMin = 512
 
 // An inReader is the state of an inConn's reader goroutine: the message
 // and envelope it decodes into, reused for every read.
