@@ -134,7 +134,10 @@ func WithAddress(addr string) Option {
 // WithHeartbeat sets the heartbeat interval and the liveness (default
 // DefaultHeartbeatInterval × DefaultLiveness): a link that has sent
 // nothing for interval sends a HEARTBEAT, and a peer that has been silent
-// for interval × liveness is declared down.
+// for interval × liveness is declared down. Nodes that talk to each
+// other need compatible settings: a node declares a peer down when it
+// hears nothing for its own interval × liveness, while the idle peer sends
+// a heartbeat every one of its own intervals.
 func WithHeartbeat(interval time.Duration, liveness int) Option {
 	return func(c *config) { c.interval, c.liveness = interval, liveness }
 }
