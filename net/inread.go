@@ -40,6 +40,7 @@ type inReader struct {
 	inSend bool   // the last envelope of this message was a SEND or NEXT: a NEXT may follow
 	kept   bool   // a delivered body aliases m's buffer: detach it
 	memo   typeMemo
+	route  route // of the last SEND of this message
 }
 
 // A typeMemo is the last type name a reader looked up in its codec: a
@@ -179,6 +180,9 @@ func (r *inReader) envelope() error {
 		}
 		fallthrough
 	case wire.Send:
+		if e.Kind == wire.Send { // a NEXT has the same parties
+			r.route = r.routeOf()
+		}
 		r.inSend = true
 		c.stats[cEnvIn].Add(1)
 		r.deliver()
@@ -197,10 +201,22 @@ func (r *inReader) envelope() error {
 // deliver hands one SEND to its target. Whatever cannot be delivered is
 // dead-lettered (by the System, or here) and, if the sender waits for an
 // answer, answered with an error.
+// A route is where a SEND goes and whom it comes from, worked out once
+// for it and the NEXTs that repeat it.
+type route struct {
+	to, from actor.Ref
+	ours     bool // to is on this node (see target)
+	reply    bool // to is one of this node's reply refs
+}
+
+func (r *inReader) routeOf() route {
+	to, ours := r.target()
+	return route{to: to, from: r.sender(), ours: ours, reply: actor.IsReplyRef(to) && to.Node == r.c.n.addr}
+}
+
 func (r *inReader) deliver() {
 	n, e := r.c.n, &r.e
-	from := r.sender()
-	to, ours := r.target()
+	to, from, ours := r.route.to, r.route.from, r.route.ours
 	msg, err := r.decodeBody()
 	if err != nil {
 		r.c.stats[cMalformed].Add(1)
@@ -215,7 +231,7 @@ func (r *inReader) deliver() {
 		n.sys.DeadLetter(to, from, msg, actor.ReasonNotFound)
 		r.fail(from, wire.CodeNotFound, fmt.Sprintf("net: %s is not node %s", to.Node, n.addr))
 		return
-	case actor.IsReplyRef(to) && to.Node == n.addr:
+	case r.route.reply:
 		if m, ok := msg.(Error); ok { // a remote failure to answer a request
 			if !n.sys.FailRequest(to, wire.ErrorFromCode(m.Code, m.Text)) {
 				n.sys.DeadLetter(to, from, msg, actor.ReasonLateReply)
