@@ -2,7 +2,6 @@ package net
 
 import (
 	"fmt"
-	"reflect"
 	"unsafe"
 
 	"github.com/vmihailenco/msgpack/v5"
@@ -48,7 +47,12 @@ type eface struct {
 
 func newBoxer[T any]() boxer[T] {
 	var v any = *new(T) // once per registration
-	return boxer[T]{typ: (*eface)(unsafe.Pointer(&v)).typ, direct: pointerShaped(reflect.TypeFor[T]())}
+	w := (*eface)(unsafe.Pointer(&v))
+	// A pointer-shaped zero value is a nil data word; any other value,
+	// even a zero one, is held through a non-nil pointer to a copy (or to
+	// the runtime's zero area). Asking the runtime beats restating the
+	// compiler's rule for which types are pointer-shaped.
+	return boxer[T]{typ: w.typ, direct: w.data == nil}
 }
 
 // box returns the interface holding *p. Converting *p to any the usual way
@@ -62,21 +66,6 @@ func (b boxer[T]) box(p *T) any {
 	var v any
 	*(*eface)(unsafe.Pointer(&v)) = eface{typ: b.typ, data: unsafe.Pointer(p)}
 	return v
-}
-
-// pointerShaped reports whether an interface stores a value of type t in
-// its data word itself rather than a pointer to a copy (the compiler's
-// rule for "direct interface" types).
-func pointerShaped(t reflect.Type) bool {
-	switch t.Kind() {
-	case reflect.Pointer, reflect.UnsafePointer, reflect.Map, reflect.Chan, reflect.Func:
-		return true
-	case reflect.Array:
-		return t.Len() == 1 && pointerShaped(t.Elem())
-	case reflect.Struct:
-		return t.NumField() == 1 && pointerShaped(t.Field(0).Type)
-	}
-	return false
 }
 
 // decodeRegistered decodes a body of the registered type rt.

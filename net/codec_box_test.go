@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"runtime"
 	"testing"
+	"unsafe"
 )
 
 type (
@@ -53,28 +54,6 @@ func TestDecodeBoxesEveryShape(t *testing.T) {
 	for i, v := range in {
 		if !reflect.DeepEqual(got[i], v) {
 			t.Errorf("%T: got %#v, want %#v", v, got[i], v)
-		}
-	}
-}
-
-func TestPointerShaped(t *testing.T) {
-	cases := map[reflect.Type]bool{
-		reflect.TypeFor[*int]():                 true,
-		reflect.TypeFor[map[int]int]():          true,
-		reflect.TypeFor[chan int]():             true,
-		reflect.TypeFor[func()]():               true,
-		reflect.TypeFor[boxPointer]():           true,
-		reflect.TypeFor[boxArray]():             true,
-		reflect.TypeFor[struct{ A boxArray }](): true,
-		reflect.TypeFor[boxStruct]():            false,
-		reflect.TypeFor[int64]():                false,
-		reflect.TypeFor[string]():               false,
-		reflect.TypeFor[[2]*int]():              false,
-		reflect.TypeFor[struct{ P, Q *int }]():  false,
-	}
-	for typ, want := range cases {
-		if got := pointerShaped(typ); got != want {
-			t.Errorf("pointerShaped(%v) = %v, want %v", typ, got, want)
 		}
 	}
 }
@@ -128,4 +107,63 @@ func TestBoxedCopy(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestBoxerKnowsPointerShapes checks, for types of every shape, that a
+// boxer stores values the way the runtime does: in the data word itself
+// for pointer-shaped types, through a pointer to a copy for the others.
+func TestBoxerKnowsPointerShapes(t *testing.T) {
+	x, y := int64(1), int64(2)
+	type (
+		one       struct{ P *int64 }
+		two       struct{ P, Q *int64 }
+		nested    struct{ In one }
+		arr1      [1]*int64
+		arr2      [2]*int64
+		withBlank struct {
+			_ struct{}
+			P *int64
+		}
+		withInt struct {
+			P *int64
+			N int64
+		}
+	)
+	check := func(name string, boxed bool, v any) {
+		t.Helper()
+		if direct := (*eface)(unsafe.Pointer(&v)).data == unsafe.Pointer(&x); boxed != direct {
+			t.Errorf("%s: the boxer says pointer-shaped %v, the runtime %v", name, boxed, direct)
+		}
+	}
+	check("one", newBoxer[one]().direct, one{&x})
+	check("two", newBoxer[two]().direct, two{&x, &y})
+	check("nested", newBoxer[nested]().direct, nested{one{&x}})
+	check("arr1", newBoxer[arr1]().direct, arr1{&x})
+	check("arr2", newBoxer[arr2]().direct, arr2{&x, &y})
+	check("withBlank", newBoxer[withBlank]().direct, withBlank{P: &x})
+	check("withInt", newBoxer[withInt]().direct, withInt{P: &x})
+	check("*int64", newBoxer[*int64]().direct, &x)
+	for _, b := range []bool{newBoxer[int64]().direct, newBoxer[string]().direct, newBoxer[struct{}]().direct, newBoxer[boxStruct]().direct} {
+		if b {
+			t.Error("a type without pointers is taken for pointer-shaped")
+		}
+	}
+	// And a pointer-shaped type registered and decoded survives.
+	c := NewCodec()
+	MustRegister[withBlankMsg](c, "box.WithBlank")
+	name, b, err := c.AppendBody(nil, withBlankMsg{M: map[string]int64{"k": 9}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := c.DecodeBody(name, b)
+	runtime.GC()
+	if got, ok := v.(withBlankMsg); err != nil || !ok || got.M["k"] != 9 {
+		t.Fatalf("decoded %#v, %v", v, err)
+	}
+}
+
+// withBlankMsg is pointer-shaped (one map and a zero-size field).
+type withBlankMsg struct {
+	_ struct{}
+	M map[string]int64
 }
