@@ -30,14 +30,14 @@ var (
 )
 
 func TestRun(t *testing.T) {
-	cfg := config{clients: 3, requests: 10, slowEvery: 5, timeout: 250 * time.Millisecond}
+	cfg := config{clients: 3, requests: 10, slowEvery: 5, timeout: 500 * time.Millisecond}
 	checkRun(t, cfg)
 }
 
 // The same requests to a server in another process, over tcp, meet the
 // same deadlines with the same accounts; the errors name the remote ref.
 func TestRunRemote(t *testing.T) {
-	cfg := config{clients: 3, requests: 10, slowEvery: 5, timeout: 250 * time.Millisecond, remote: true}
+	cfg := config{clients: 3, requests: 10, slowEvery: 5, timeout: 500 * time.Millisecond, remote: true}
 	out := checkRun(t, cfg)
 	if !regexp.MustCompile(`(?m)^first timeout: .* to server#[0-9a-f]+@tcp://127\.0\.0\.1:\d+: `).MatchString(out) {
 		t.Errorf("the timeout does not name the remote server:\n%s", out)
