@@ -50,12 +50,12 @@
 //
 // Consecutive SENDs from one sender to one actor travel as NEXT
 // envelopes, their bodies only (docs/PROTOCOL.md §8.2). []byte messages
-// are copied less: from 8 KiB the sending link
-// writes the sender's slice itself (so, as with a local send, it must not
-// be changed after Send), and from 512 bytes the receiver hands over the
-// bytes where it read them, inside the buffer of their batch: an actor
-// that keeps a few small ones of many for long should copy them
-// (bytes.Clone), or they keep the whole batch's buffer alive.
+// are copied less: from 1 KiB the sending link writes the sender's slice
+// itself (so, as with a local send, it must not be changed after Send),
+// and from 512 bytes the receiver hands over the bytes where it read them,
+// inside the buffer of their batch: an actor that keeps a few small ones
+// of many for long should copy them (bytes.Clone), or they keep the whole
+// batch's buffer alive.
 //
 // # Liveness
 //

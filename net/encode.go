@@ -39,7 +39,7 @@ type outMsg struct {
 const spare = len(wire.NextHeader)
 
 // refMin is the smallest []byte SEND body written by reference.
-const refMin = 8 << 10
+const refMin = 1 << 10
 
 // maxPooled is the largest buffer kept for reuse; bigger ones (from big
 // messages) go to the garbage collector.

@@ -8,11 +8,11 @@ import (
 
 // refMin is the smallest Frame.Body that WriteFrames queues by
 // reference instead of copying into the write buffer.
-const refMin = 8 << 10
+const refMin = 1 << 10
 
 // A Frame is one frame of a message for WriteFrames, sent as its three
 // pieces one after another: Head, Body, Tail. Head and Tail are copied;
-// a Body of 8 KiB or more is not: it is written straight from the
+// a Body of 1 KiB or more is not: it is written straight from the
 // caller's slice at the next flush, so it must not change until then.
 type Frame struct {
 	Head, Body, Tail []byte

@@ -94,7 +94,7 @@ func TestWriteFramesByReference(t *testing.T) {
 // pile up: a frame that leaves the buffer's size waiting is written out.
 func TestWriterFlushesWhenFull(t *testing.T) {
 	var out recordWriter
-	e := &encoder{w: newWriter(&out, 16<<10), maxSize: DefaultMaxMessageSize, maxFrames: DefaultMaxFrames}
+	e := &encoder{w: newWriter(&out, 2*refMin), maxSize: DefaultMaxMessageSize, maxFrames: DefaultMaxFrames}
 	body := bytes.Repeat([]byte{'z'}, refMin)
 	for range 2 {
 		if err := e.frames([]Frame{{Body: body}}); err != nil {
@@ -102,7 +102,7 @@ func TestWriterFlushesWhenFull(t *testing.T) {
 		}
 	}
 	if e.w.Buffered() != 0 || out.Len() != 2*(9+refMin) {
-		t.Fatalf("after 2 frames of %d bytes with a 16 KiB buffer: %d buffered, %d written", refMin, e.w.Buffered(), out.Len())
+		t.Fatalf("after 2 frames of %d bytes with a %d-byte buffer: %d buffered, %d written", refMin, 2*refMin, e.w.Buffered(), out.Len())
 	}
 }
 
