@@ -51,8 +51,10 @@ func newBoxer[T any]() boxer[T] {
 	// A pointer-shaped zero value is a nil data word; any other value,
 	// even a zero one, is held through a non-nil pointer to a copy (or to
 	// the runtime's zero area). Asking the runtime beats restating the
-	// compiler's rule for which types are pointer-shaped.
-	return boxer[T]{typ: w.typ, direct: w.data == nil}
+	// compiler's rule for which types are pointer-shaped. An interface
+	// type T has no type word of its own (the zero value is a nil
+	// interface): its values are boxed the usual way too.
+	return boxer[T]{typ: w.typ, direct: w.data == nil || w.typ == nil}
 }
 
 // box returns the interface holding *p. Converting *p to any the usual way

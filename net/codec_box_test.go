@@ -2,6 +2,7 @@ package net
 
 import (
 	"bytes"
+	"fmt"
 	"reflect"
 	"runtime"
 	"testing"
@@ -143,6 +144,9 @@ func TestBoxerKnowsPointerShapes(t *testing.T) {
 	check("withBlank", newBoxer[withBlank]().direct, withBlank{P: &x})
 	check("withInt", newBoxer[withInt]().direct, withInt{P: &x})
 	check("*int64", newBoxer[*int64]().direct, &x)
+	if !newBoxer[fmt.Stringer]().direct {
+		t.Error("an interface type is boxed in place")
+	}
 	for _, b := range []bool{newBoxer[int64]().direct, newBoxer[string]().direct, newBoxer[struct{}]().direct, newBoxer[boxStruct]().direct} {
 		if b {
 			t.Error("a type without pointers is taken for pointer-shaped")
