@@ -138,14 +138,6 @@ func HeadLen(e *Envelope) int {
 	return 2 + refLen(&e.To) + refLen(&e.From) + strLen(len(e.Type))
 }
 
-// TailLen returns the size of what AppendTail appends.
-func TailLen(e *Envelope) int {
-	if e.Kind == Send {
-		return uintLen(e.Corr)
-	}
-	return 0
-}
-
 func refLen(r *actor.Ref) int {
 	if r.Node == "" && r.Name == "" && r.ID == 0 {
 		return 1
