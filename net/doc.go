@@ -50,8 +50,9 @@
 //
 // Consecutive SENDs from one sender to one actor travel as NEXT
 // envelopes, their bodies only (docs/PROTOCOL.md §8.2). []byte messages
-// are copied less: from 1 KiB the sending link writes the sender's slice
-// itself (so, as with a local send, it must not be changed after Send),
+// are copied less: from 64 bytes the sending link takes them from the
+// sender's slice itself, when it writes (so, as with a local send, a
+// message must not be changed after Send), by reference from 1 KiB,
 // and from 512 bytes the receiver hands over the bytes where it read them,
 // inside the buffer of their batch: an actor that keeps a few small ones
 // of many for long should copy them (bytes.Clone), or they keep the whole

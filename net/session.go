@@ -33,6 +33,7 @@ type session struct {
 	readerDone chan struct{} // closed when read returns; readErr is set then
 	readErr    error
 	acked      atomic.Uint64 // the peer's cumulative ACK count, stored by the reader
+	waitAcks   atomic.Bool   // the link's goroutine waits on ACKs: the reader wakes it for each
 	traffic    atomic.Uint64 // messages read, counted by the reader
 
 	// Owned by the link's goroutine.
@@ -71,11 +72,12 @@ func (l *link) serve(s *session) error {
 		if err := l.drainOps(s); err != nil {
 			return err
 		}
-		if err := s.applyAcks(); err != nil {
+		in, err := s.waitInput()
+		if err != nil {
 			return err
 		}
 		select {
-		case v := <-s.input():
+		case v := <-in:
 			if err := s.writeFrom(v.(*outMsg)); err != nil {
 				return err
 			}
@@ -90,6 +92,21 @@ func (l *link) serve(s *session) error {
 			return s.drain()
 		}
 	}
+}
+
+// waitInput applies the ACKs read so far and returns the queue to wait
+// on (see input). When the window is closed, the reader is asked to wake
+// the link's goroutine for each ACK; otherwise ACKs wait for the next
+// round of writing, and a request/reply exchange does not wake the link
+// for the ACK of each request. The flag is set before the ACK count is
+// read, so an ACK stored meanwhile is either seen here or wakes the link.
+func (s *session) waitInput() (<-chan any, error) {
+	full := s.unacked.len() >= maxInFlight || s.inFlight >= maxInFlightBytes
+	s.waitAcks.Store(full)
+	if err := s.applyAcks(); err != nil {
+		return nil, err
+	}
+	return s.input(), nil
 }
 
 // input is the queue while the in-flight window is open, else nil.
@@ -256,6 +273,7 @@ func (s *session) tick() error {
 func (s *session) drain() error {
 	stop := context.AfterFunc(s.l.n.linkCtx, func() { _ = s.conn.Close() })
 	defer stop()
+	s.waitAcks.Store(true) // the end of the drain is the last ACK
 	for {
 		if err := s.l.drainOps(s); err != nil {
 			return err

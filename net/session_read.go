@@ -41,7 +41,9 @@ func (s *session) read() {
 			switch e.Kind {
 			case wire.Ack:
 				s.acked.Store(e.Count)
-				s.l.poke()
+				if s.waitAcks.Load() {
+					s.l.poke()
+				}
 			case wire.Heartbeat:
 			default:
 				s.l.stats[cMalformed].Add(1)

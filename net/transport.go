@@ -21,9 +21,9 @@ import (
 // mailbox.ErrFull under Fail, or when ctx ends first under Block), or
 // after Close (ErrClosed). A nil error means the message is queued: it is
 // delivered, or dead-lettered and counted if the link loses it. A []byte
-// message of 1 KiB or more is not copied: the link writes it from the
-// caller's slice later, so it must not be modified after Send (as with a
-// local send, whose receiver gets the very slice).
+// message of 64 bytes or more is not copied here: the link writes it from
+// the caller's slice later, so it must not be modified after Send (as with
+// a local send, whose receiver gets the very slice).
 func (n *Node) Send(ctx context.Context, to, from actor.Ref, msg any) error {
 	switch {
 	case n.closing.Load():
