@@ -241,8 +241,9 @@ func (s *session) applyAcks() error {
 		s.l.stats[cMalformed].Add(1)
 		return fmt.Errorf("%w: %s acknowledged %d SENDs, %d were sent", ErrMalformed, s.peer, a, s.sent)
 	}
-	for ; s.applied < a; s.applied++ {
-		s.inFlight -= s.unacked.pop().size
+	if a > s.applied {
+		s.inFlight -= s.unacked.release(int(a - s.applied))
+		s.applied = a
 	}
 	return nil
 }

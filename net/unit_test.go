@@ -131,3 +131,43 @@ func TestSendBadAddress(t *testing.T) {
 		t.Fatalf("watch of a bad address: %v", n.Reason)
 	}
 }
+
+// TestRingRelease checks that releasing records in bulk, across the wrap
+// of the ring, sums their sizes, keeps the rest in order and lets the
+// released messages go.
+func TestRingRelease(t *testing.T) {
+	var r ring
+	for i := range 60 {
+		r.push(record{size: i, msg: i})
+	}
+	if got := r.release(50); got != 49*50/2 {
+		t.Fatalf("release(50) = %d, want %d", got, 49*50/2)
+	}
+	for i := 60; i < 110; i++ { // wraps around the 64-slot ring
+		r.push(record{size: i, msg: i})
+	}
+	if got, want := r.release(55), sumRange(50, 105); got != want {
+		t.Fatalf("release(55) across the wrap = %d, want %d", got, want)
+	}
+	if r.len() != 5 {
+		t.Fatalf("%d records left, want 5", r.len())
+	}
+	for i := 105; i < 110; i++ {
+		if x := r.pop(); x.size != i || x.msg != i {
+			t.Fatalf("after release, popped %v, want record %d", x, i)
+		}
+	}
+	for i, x := range r.buf {
+		if x.msg != nil {
+			t.Fatalf("slot %d still holds message %v after release", i, x.msg)
+		}
+	}
+}
+
+func sumRange(from, to int) int {
+	n := 0
+	for i := from; i < to; i++ {
+		n += i
+	}
+	return n
+}
