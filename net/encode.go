@@ -32,9 +32,10 @@ type outMsg struct {
 	kind     wire.Kind
 	typ      string // SEND: the body's type name
 	buf      []byte
-	body     []byte // the payload written by reference, or nil
-	tailAt   int    // SEND: where the tail starts in buf (and body goes)
-	size     int    // the encoded envelope's size, head included
+	body     []byte  // the payload written by reference, or nil
+	tailAt   int     // SEND: where the tail starts in buf (and body goes)
+	size     int     // the encoded envelope's size, head included
+	next     *outMsg // in a link's outQueue
 }
 
 // spare is the room a SEND's buf keeps for the header of a NEXT.
@@ -104,7 +105,7 @@ func (o *outMsg) sameSend(first *outMsg) bool {
 }
 
 func (o *outMsg) release() {
-	o.to, o.from, o.msg, o.body, o.typ = actor.Ref{}, actor.Ref{}, nil, nil, ""
+	o.to, o.from, o.msg, o.body, o.typ, o.next = actor.Ref{}, actor.Ref{}, nil, nil, "", nil
 	if cap(o.buf) > maxPooled {
 		o.buf = nil
 	}

@@ -21,14 +21,16 @@ import (
 // ACKs and heartbeats and hands them over through atomics and the system
 // lane of the queue.
 //
-// The queue is a mailbox: its user lane holds the encoded SENDs of
-// Transport.Send (bounded: the link's high-water mark and policy); its
-// system lane, which never blocks, holds control envelopes and
-// operations (watchOp, exitOp…) that must not be dropped.
+// Its queues: sends holds the encoded SENDs of Transport.Send (bounded:
+// the link's high-water mark and policy; see outQueue); the system lane
+// of the mailbox q, which never blocks, holds control envelopes and
+// operations (watchOp, exitOp…) that must not be dropped (its user lane
+// is not used).
 type link struct {
 	n        *Node
 	addr     string
 	q        mailbox.Mailbox
+	sends    outQueue
 	wake     chan struct{} // capacity 1: "look at the system lane and the acks"
 	stop     chan struct{} // closed by Node.Close
 	conn     atomic.Pointer[zmtp.Conn]
@@ -69,7 +71,8 @@ func newLink(n *Node, addr string) *link {
 		pending: map[actor.Ref]struct{}{},
 	}
 	l.lastDown = fmt.Errorf("net: node %s: %w: not connected yet", addr, ErrNodeDown)
-	l.q.Init(l, mailbox.WithCapacity(n.cfg.queueCap), mailbox.WithPolicy(n.cfg.queuePolicy))
+	l.q.Init(l, mailbox.WithCapacity(1))
+	l.sends.init(n.cfg.queueCap, n.cfg.queuePolicy, l.poke, l.dropped)
 	return l
 }
 
@@ -115,7 +118,7 @@ func (l *link) expired() bool {
 		return false
 	}
 	l.n.log.Info("net: giving up on an unreachable node", "node", l.addr, "unreachable for", d,
-		"queued", l.q.Len(), "err", l.lastDown)
+		"queued", l.sends.Len(), "err", l.lastDown)
 	return true
 }
 
@@ -144,7 +147,7 @@ func (l *link) stopping() bool {
 }
 
 // idle reports whether the link holds nothing to deliver.
-func (l *link) idle() bool { return l.q.Len() == 0 && len(l.held) == 0 && !l.q.HasSystem() }
+func (l *link) idle() bool { return l.sends.Len() == 0 && len(l.held) == 0 && !l.q.HasSystem() }
 
 // pause waits d before the next dial, handling operations meanwhile. It
 // reports false if the link is to stop: Close began and the link is
@@ -155,6 +158,7 @@ func (l *link) pause(d time.Duration) bool {
 	stop := l.stop
 	for {
 		_ = l.drainOps(nil)
+		l.sends.evictDue()
 		select {
 		case <-t.C:
 			return true
@@ -315,7 +319,8 @@ func (l *link) finish(expired bool) {
 		l.lastDown = reason // for the operations orphaned below
 	}
 	l.finished.Store(true)
-	l.q.Close() // dead-letters the queue through Dropped
+	l.sends.Close() // dead-letters the queue through dropped
+	l.q.Close()
 	l.q.DrainSystem(l.orphan)
 	for _, o := range l.held {
 		l.lose(o)

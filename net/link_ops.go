@@ -44,13 +44,17 @@ func (l *link) postOp(op any) {
 	}
 }
 
-// Dropped is called by the queue for each message it discards: by its
-// policy (DropNewest, DropOldest), or because the link finished.
+// Dropped implements mailbox.DropHandler for q, whose user lane is not
+// used: it never drops anything.
 func (l *link) Dropped(msg any, why mailbox.DropReason) {
-	o, ok := msg.(*outMsg)
-	if !ok {
-		return
+	if o, ok := msg.(*outMsg); ok {
+		l.dropped(o, why)
 	}
+}
+
+// dropped is called by sends for each SEND it discards: by its policy
+// (DropNewest, DropOldest), or because the link finished.
+func (l *link) dropped(o *outMsg, why mailbox.DropReason) {
 	if why == mailbox.DroppedClosed {
 		l.lose(o)
 		return
@@ -137,7 +141,7 @@ func (l *link) control(s *session, o *outMsg) {
 		o.release() // moot: the watch ended with a node-down notice
 		return
 	}
-	if len(l.held) >= l.q.Capacity() {
+	if len(l.held) >= l.sends.Capacity() {
 		l.lose(o)
 		return
 	}

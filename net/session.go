@@ -72,49 +72,93 @@ func (l *link) serve(s *session) error {
 		if err := l.drainOps(s); err != nil {
 			return err
 		}
-		in, err := s.waitInput()
+		open, err := s.waitInput()
 		if err != nil {
 			return err
 		}
-		select {
-		case v := <-in:
-			if err := s.writeFrom(v.(*outMsg)); err != nil {
-				return err
+		if open {
+			if o := l.sends.pop(); o != nil {
+				if err := s.writeFrom(o); err != nil {
+					return err
+				}
+				if err := s.poll(t); err != nil {
+					return err
+				}
+				continue
 			}
-		case <-l.wake:
-		case <-t.C:
-			if err := s.tick(); err != nil {
-				return err
-			}
-		case <-s.readerDone:
-			return s.readErr
-		case <-l.stop:
-			return s.drain()
+		}
+		sleeping := open && l.sends.sleep()
+		err = s.wait(t)
+		if sleeping {
+			l.sends.awake()
+		}
+		if err != nil {
+			return err
 		}
 	}
 }
 
-// waitInput applies the ACKs read so far and returns the queue to wait
-// on (see input). When the window is closed, the reader is asked to wake
-// the link's goroutine for each ACK; otherwise ACKs wait for the next
-// round of writing, and a request/reply exchange does not wake the link
-// for the ACK of each request. The flag is set before the ACK count is
-// read, so an ACK stored meanwhile is either seen here or wakes the link.
-func (s *session) waitInput() (<-chan any, error) {
-	full := s.unacked.len() >= maxInFlight || s.inFlight >= maxInFlightBytes
-	s.waitAcks.Store(full)
-	if err := s.applyAcks(); err != nil {
-		return nil, err
+// wait waits for something to do: a wake-up (a SEND, an operation, an
+// ACK), a heartbeat tick, the end of the reader, or the link's stop (then
+// it drains and returns the session's end).
+func (s *session) wait(t *time.Ticker) error {
+	select {
+	case <-s.l.wake:
+		return nil
+	case <-t.C:
+		return s.tick()
+	case <-s.readerDone:
+		return s.readErr
+	case <-s.l.stop:
+		return s.drain()
 	}
-	return s.input(), nil
 }
 
-// input is the queue while the in-flight window is open, else nil.
-func (s *session) input() <-chan any {
-	if s.unacked.len() < maxInFlight && s.inFlight < maxInFlightBytes {
-		return s.l.q.C()
+// isDone reports whether ch is closed.
+func isDone(ch <-chan struct{}) bool {
+	select {
+	case <-ch:
+		return true
+	default:
+		return false
 	}
-	return nil
+}
+
+// poll is wait without waiting, for a goroutine that has more to write:
+// a stream of SENDs does not starve the heartbeat, the reader's end or
+// the link's stop.
+func (s *session) poll(t *time.Ticker) error {
+	select {
+	case <-t.C:
+		return s.tick()
+	case <-s.readerDone:
+		return s.readErr
+	case <-s.l.stop:
+		return s.drain()
+	default:
+		return nil
+	}
+}
+
+// waitInput applies the ACKs read so far and reports whether the
+// in-flight window is open (see open). When it is closed, the reader is
+// asked to wake the link's goroutine for each ACK; otherwise ACKs wait
+// for the next round of writing, and a request/reply exchange does not
+// wake the link for the ACK of each request. The flag is set before the
+// ACK count is read, so an ACK stored meanwhile is either seen here or
+// wakes the link.
+func (s *session) waitInput() (bool, error) {
+	s.waitAcks.Store(!s.open())
+	if err := s.applyAcks(); err != nil {
+		return false, err
+	}
+	return s.open(), nil
+}
+
+// open reports whether the in-flight window lets the writer take more
+// SENDs from the queue.
+func (s *session) open() bool {
+	return s.unacked.len() < maxInFlight && s.inFlight < maxInFlightBytes
 }
 
 // writeFrom writes o and whatever else the queue holds, up to the batch
@@ -122,25 +166,19 @@ func (s *session) input() <-chan any {
 // window closes: one system call for many envelopes.
 func (s *session) writeFrom(o *outMsg) error {
 	limit := s.l.n.cfg.batchLimit
-	for i := 1; ; i++ {
+	i := 1
+	for ; ; i++ {
 		s.add(o)
-		if i >= limit {
+		if i >= limit || !s.open() {
 			break
 		}
-		in := s.input()
-		if in == nil {
+		if o = s.l.sends.pop(); o == nil {
 			break
 		}
-		select {
-		case v := <-in:
-			o = v.(*outMsg)
-			continue
-		default:
-		}
-		break
 	}
 	s.emit()
-	if s.l.q.Len() == 0 || s.unflushed >= limit || s.input() == nil {
+	s.l.sends.done(i)
+	if s.l.sends.Len() == 0 || s.unflushed >= limit || !s.open() {
 		s.flush()
 	}
 	return s.err
@@ -282,16 +320,26 @@ func (s *session) drain() error {
 		if err := s.applyAcks(); err != nil {
 			return err
 		}
-		if s.unacked.len() == 0 && s.l.q.Len() == 0 {
+		if s.unacked.len() == 0 && s.l.sends.Len() == 0 {
 			return ErrClosed
 		}
-		select {
-		case v := <-s.input():
-			if err := s.writeFrom(v.(*outMsg)); err != nil {
-				return err
+		if s.open() {
+			if o := s.l.sends.pop(); o != nil {
+				if err := s.writeFrom(o); err != nil {
+					return err
+				}
+				continue
 			}
+		}
+		sleeping := s.open() && s.l.sends.sleep()
+		select {
 		case <-s.l.wake:
 		case <-s.readerDone:
+		}
+		if sleeping {
+			s.l.sends.awake()
+		}
+		if isDone(s.readerDone) {
 			return s.readErr
 		}
 	}

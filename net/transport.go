@@ -50,7 +50,7 @@ func (n *Node) Send(ctx context.Context, to, from actor.Ref, msg any) error {
 		return n.refuseEncoding(to, from, msg, err)
 	}
 	for range maxRetries {
-		err = l.q.Post(ctx, o)
+		err = l.sends.Post(ctx, o)
 		if err == nil || !errors.Is(err, mailbox.ErrClosed) || !l.finished.Load() || n.closing.Load() {
 			break
 		}
@@ -60,7 +60,7 @@ func (n *Node) Send(ctx context.Context, to, from actor.Ref, msg any) error {
 		}
 	}
 	if err != nil {
-		return n.postFailed(&l.q, &l.stats, o, err, l.addr)
+		return n.postFailed(l.sends.Policy(), &l.stats, o, err, l.addr)
 	}
 	return nil
 }
@@ -88,20 +88,21 @@ func (n *Node) sendToClient(ctx context.Context, id uint64, to, from actor.Ref, 
 // queue's policy refuses is dead-lettered and counted.
 func (n *Node) post(ctx context.Context, q *mailbox.Mailbox, st *counters, o *outMsg, dest string) error {
 	if err := q.Post(ctx, o); err != nil {
-		return n.postFailed(q, st, o, err, dest)
+		return n.postFailed(q.Policy(), st, o, err, dest)
 	}
 	return nil
 }
 
-// postFailed dead-letters and counts o, which q refused with err.
-func (n *Node) postFailed(q *mailbox.Mailbox, st *counters, o *outMsg, err error, dest string) error {
+// postFailed dead-letters and counts o, which a queue with the policy
+// refused with err.
+func (n *Node) postFailed(policy mailbox.Policy, st *counters, o *outMsg, err error, dest string) error {
 	to, from, msg := o.to, o.from, o.msg
 	o.release()
 	reason := actor.ReasonFull
 	switch {
 	case errors.Is(err, mailbox.ErrClosed):
 		reason, err = actor.ReasonNotFound, ErrClosed
-	case q.Policy() == mailbox.Block:
+	case policy == mailbox.Block:
 		reason = actor.ReasonTimeout
 	}
 	st[cRefused].Add(1)
