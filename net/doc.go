@@ -28,8 +28,9 @@
 // A node reaches another through one link: a ZMTP DEALER connection it
 // dials (identity: its own address), owned by one goroutine that writes
 // and keeps the books, plus a reader for the return path. Messages wait in
-// the link's queue, a mailbox with a high-water mark and an overflow
-// policy (WithLinkQueue); the writer drains it and writes many envelopes
+// the link's queue, with a high-water mark and an overflow policy as a
+// mailbox has (WithLinkQueue) but lock-free, since only the link's
+// goroutine takes from it; the writer drains it and writes many envelopes
 // per system call, packing them into multipart messages (WithMaxBatch)
 // and flushing when the queue is empty or every WithBatchLimit envelopes.
 // The receiver acknowledges what it took (ACK), so a link knows what is

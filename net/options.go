@@ -164,7 +164,9 @@ func WithLinkExpiry(d time.Duration) Option {
 // link's outbound queue (default DefaultLinkQueue, mailbox.Block). Under
 // Block, Send waits for room until its context ends; DropNewest and
 // DropOldest drop (and dead-letter) messages; Fail makes Send return
-// mailbox.ErrFull.
+// mailbox.ErrFull. DropOldest evicts on the link's goroutine: while it
+// cannot (a write to a slow peer blocks), the queue holds up to twice the
+// mark, then the newest messages are dropped instead.
 func WithLinkQueue(capacity int, policy mailbox.Policy) Option {
 	return func(c *config) { c.queueCap, c.queuePolicy = capacity, policy }
 }
