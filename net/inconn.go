@@ -34,6 +34,7 @@ type inConn struct {
 	node      atomic.Bool   // the peer said HELLO
 	state     atomic.Int32  // readWaiting, readTaking or readStopped
 	delimited atomic.Bool   // replies start with an empty frame (REQ peers)
+	peerBeat  atomic.Int64  // the peer's heartbeat interval (a time.Duration) from its HELLO
 
 	// Owned by the writer.
 	isNode      bool
@@ -180,7 +181,7 @@ func (c *inConn) op(v any) {
 	switch op := v.(type) {
 	case helloOp:
 		c.isNode = true
-		hello := wire.Envelope{Kind: wire.Hello, Node: c.n.addr, Epoch: c.n.epoch, Version: wire.Version}
+		hello := wire.Envelope{Kind: wire.Hello, Node: c.n.addr, Epoch: c.n.epoch, Version: wire.Version, Beat: c.n.cfg.beatMillis()}
 		c.writeFrames(wire.Append(nil, &hello))
 		c.dirty = true
 	case pongOp:
@@ -254,7 +255,7 @@ func (c *inConn) tick() {
 	cfg := c.n.cfg
 	if t := c.traffic.Load(); t != c.lastTraffic || c.state.Load() != readWaiting {
 		c.lastTraffic, c.missed = t, 0
-	} else if c.missed++; c.missed >= cfg.liveness {
+	} else if c.missed++; c.missed >= cfg.silentLimit(time.Duration(c.peerBeat.Load())) {
 		c.stats[cIdle].Add(1)
 		c.n.log.Info("net: closing a silent connection", "remote", c.conn.RemoteAddr().String())
 		_ = c.conn.Close()

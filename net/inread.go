@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/troupe-go/troupe/actor"
 	"github.com/troupe-go/troupe/net/internal/wire"
@@ -177,6 +178,7 @@ func (r *inReader) envelope() error {
 			return fmt.Errorf("net: peer %s speaks protocol version %d, not %d", e.Node, e.Version, wire.Version)
 		}
 		r.isNode, r.peer = true, e.Node
+		c.peerBeat.Store(int64(time.Duration(e.Beat) * time.Millisecond))
 		r.m.Retain = nodeRetain
 		c.node.Store(true)
 		c.out.PostSystem(helloOp{})

@@ -209,7 +209,7 @@ func (l *link) hello(c *zmtp.Conn) (wire.Envelope, error) {
 	var e wire.Envelope
 	stop := context.AfterFunc(l.n.linkCtx, func() { _ = c.Close() })
 	defer stop()
-	hello := wire.Envelope{Kind: wire.Hello, Node: l.n.addr, Epoch: l.n.epoch, Version: wire.Version}
+	hello := wire.Envelope{Kind: wire.Hello, Node: l.n.addr, Epoch: l.n.epoch, Version: wire.Version, Beat: l.n.cfg.beatMillis()}
 	if err := c.WriteMessage(wire.Append(nil, &hello)); err != nil {
 		return e, err
 	}

@@ -134,13 +134,27 @@ func WithAddress(addr string) Option {
 // WithHeartbeat sets the heartbeat interval and the liveness (default
 // DefaultHeartbeatInterval × DefaultLiveness): a link that has sent
 // nothing for interval sends a HEARTBEAT, and a peer that has been silent
-// for interval × liveness is declared down. Nodes that talk to each
-// other need compatible settings: a node declares a peer down when it
-// hears nothing for its own interval × liveness, while the idle peer sends
-// a heartbeat every one of its own intervals.
+// for interval × liveness is declared down. Nodes tell each other their
+// intervals in HELLO; a node waits for liveness of the longer of the two
+// intervals before it declares a peer silent, so two nodes with different
+// settings do not declare each other down between heartbeats.
 func WithHeartbeat(interval time.Duration, liveness int) Option {
 	return func(c *config) { c.interval, c.liveness = interval, liveness }
 }
+
+// silentLimit is the number of heartbeat intervals without traffic after
+// which a peer whose interval is peer (0: unknown) is declared silent:
+// liveness of the longer interval, counted in this node's.
+func (c *config) silentLimit(peer time.Duration) int {
+	if peer <= c.interval {
+		return c.liveness
+	}
+	longest := peer * time.Duration(c.liveness)
+	return int((longest + c.interval - 1) / c.interval)
+}
+
+// beatMillis is the heartbeat interval as HELLO tells it.
+func (c *config) beatMillis() uint64 { return uint64(max(c.interval.Milliseconds(), 1)) }
 
 // WithReconnect sets the wait before a link redials a peer after losing
 // or failing to reach it: initial, doubling after each failure up to max

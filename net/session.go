@@ -30,6 +30,7 @@ type session struct {
 	conn       *zmtp.Conn
 	peer       string // the address the peer announced in HELLO
 	epoch      uint64
+	peerBeat   time.Duration // the peer's heartbeat interval, from its HELLO (0: not told)
 	readerDone chan struct{} // closed when read returns; readErr is set then
 	readErr    error
 	acked      atomic.Uint64 // the peer's cumulative ACK count, stored by the reader
@@ -54,7 +55,8 @@ type session struct {
 }
 
 func newSession(l *link, c *zmtp.Conn, hello wire.Envelope) *session {
-	return &session{l: l, conn: c, peer: hello.Node, epoch: hello.Epoch, readerDone: make(chan struct{})}
+	return &session{l: l, conn: c, peer: hello.Node, epoch: hello.Epoch,
+		peerBeat: time.Duration(hello.Beat) * time.Millisecond, readerDone: make(chan struct{})}
 }
 
 // serve writes on the session until it fails, the peer falls silent, or
@@ -292,8 +294,9 @@ func (s *session) tick() error {
 	cfg := s.l.n.cfg
 	if t := s.traffic.Load(); t != s.lastTraffic {
 		s.lastTraffic, s.missed = t, 0
-	} else if s.missed++; s.missed >= cfg.liveness {
-		return fmt.Errorf("silent for %v (heartbeat %v × %d)", cfg.interval*time.Duration(cfg.liveness), cfg.interval, cfg.liveness)
+	} else if s.missed++; s.missed >= cfg.silentLimit(s.peerBeat) {
+		return fmt.Errorf("silent for %v (heartbeat %v, the peer's %v, × %d)",
+			cfg.interval*time.Duration(s.missed), cfg.interval, s.peerBeat, cfg.liveness)
 	}
 	if !s.wrote && s.err == nil {
 		if err := s.conn.WriteMessage(heartbeat); err != nil {

@@ -171,3 +171,21 @@ func sumRange(from, to int) int {
 	}
 	return n
 }
+
+func TestSilentLimit(t *testing.T) {
+	c := config{interval: 100 * time.Millisecond, liveness: 3}
+	for _, tc := range []struct {
+		peer time.Duration
+		want int
+	}{
+		{0, 3},                      // not told: own interval × liveness
+		{50 * time.Millisecond, 3},  // a faster peer: the same
+		{time.Second, 30},           // 3 s, counted in 100 ms ticks
+		{250 * time.Millisecond, 8}, // 750 ms: rounded up
+		{100 * time.Millisecond, 3}, // equal
+	} {
+		if got := c.silentLimit(tc.peer); got != tc.want {
+			t.Errorf("silentLimit(%v) = %d, want %d", tc.peer, got, tc.want)
+		}
+	}
+}

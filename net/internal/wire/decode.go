@@ -63,7 +63,7 @@ func (r *reader) decodeKind(kind Kind, n int, e *Envelope) {
 		r.fail(fmt.Sprintf("unknown kind %d", kind))
 		return
 	}
-	if n != want[kind] {
+	if n != want[kind] && (kind != Hello || n != want[kind]+1) { // a HELLO may tell its heartbeat
 		r.fail(fmt.Sprintf("%v has %d elements, want %d", kind, n, want[kind]))
 		return
 	}
@@ -71,6 +71,9 @@ func (r *reader) decodeKind(kind Kind, n int, e *Envelope) {
 	switch kind {
 	case Hello:
 		e.Node, e.Epoch, e.Version = r.str(), r.uint(), r.uint()
+		if n == 5 {
+			e.Beat = r.uint()
+		}
 	case Send:
 		e.To, e.From = r.ref(), r.ref()
 		e.Type, e.Body, e.Corr = r.str(), r.raw(), r.uint()

@@ -9,7 +9,7 @@ type Kind uint8
 
 // The envelope kinds (docs/PROTOCOL.md).
 const (
-	Hello     Kind = 0 // [0, node, epoch, version]
+	Hello     Kind = 0 // [0, node, epoch, version] or [0, node, epoch, version, heartbeat]
 	Send      Kind = 1 // [1, to, from, type, body, corr]
 	Reply     Kind = 2 // [2, corr, type, body]
 	Error     Kind = 3 // [3, corr, code, text]
@@ -48,6 +48,7 @@ type Envelope struct {
 	Node    string    // Hello: the sender's node address
 	Epoch   uint64    // Hello: the sender's incarnation
 	Version uint64    // Hello: protocol version
+	Beat    uint64    // Hello: the sender's heartbeat interval in milliseconds, 0 = not told
 	Count   uint64    // Ack: SEND envelopes taken off the link so far
 	Code    uint64    // Error: error code
 	Text    string    // Error: error text
@@ -61,10 +62,18 @@ func (e *Envelope) Reset() { *e = Envelope{} }
 func Append(b []byte, e *Envelope) []byte {
 	switch e.Kind {
 	case Hello:
-		b = append(b, 0x94, byte(Hello))
+		if e.Beat == 0 {
+			b = append(b, 0x94, byte(Hello))
+		} else {
+			b = append(b, 0x95, byte(Hello))
+		}
 		b = AppendStr(b, e.Node)
 		b = AppendUint(b, e.Epoch)
-		return AppendUint(b, e.Version)
+		b = AppendUint(b, e.Version)
+		if e.Beat != 0 {
+			b = AppendUint(b, e.Beat)
+		}
+		return b
 	case Send, Reply:
 		return AppendTail(appendBody(AppendHead(b, e), e.Body), e)
 	case Error:

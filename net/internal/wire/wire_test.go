@@ -22,6 +22,7 @@ func TestRoundTrip(t *testing.T) {
 	long := string(make([]byte, 300))
 	cases := []Envelope{
 		{Kind: Hello, Node: "tcp://127.0.0.1:5555", Epoch: 1 << 50, Version: Version},
+		{Kind: Hello, Node: "tcp://127.0.0.1:5555", Epoch: 3, Version: Version, Beat: 1000},
 		{Kind: Send, To: actor.Ref{Name: "echo"}, Type: "str", Body: body(t, "hi")},
 		{Kind: Send, To: actor.Ref{ID: 77}, From: actor.Ref{Node: "ipc:///tmp/a.sock", Name: "x", ID: 1<<63 | 5},
 			Type: "example.Ping", Body: body(t, map[string]any{"n": 1, "l": []int{1, 2}}), Corr: 99},
