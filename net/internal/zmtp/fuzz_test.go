@@ -29,7 +29,7 @@ func FuzzReadMessage(f *testing.F) {
 				checkDecodeError(t, err)
 				return
 			}
-			checkMessage(t, &m)
+			checkMessage(t, d, &m)
 			roundTrip(t, &m)
 		}
 		t.Fatal("decoder returned more messages than the input can hold")
@@ -45,9 +45,9 @@ func checkDecodeError(t *testing.T, err error) {
 	t.Fatalf("undocumented error %v", err)
 }
 
-func checkMessage(t *testing.T, m *Message) {
-	if cap(m.data) > fuzzMaxSize {
-		t.Fatalf("buffer of %d bytes, limit %d", cap(m.data), fuzzMaxSize)
+func checkMessage(t *testing.T, d *decoder, m *Message) {
+	if cap(m.data) > d.maxWire() {
+		t.Fatalf("buffer of %d bytes, limit %d (with frame headers)", cap(m.data), d.maxWire())
 	}
 	switch m.Kind {
 	case KindData:
