@@ -91,12 +91,18 @@ func (m *Message) retain() int { return max(cmp.Or(m.Retain, retainMax), m.min) 
 // after the next ReadMessage, which reads into new buffers. Use it to keep
 // big frames without copying them. Detach allocates the buffer for the
 // next message at once, as big as the message given away with its frame
-// headers (up to Retain; at least the size of one read): the allocation,
-// and the zeroing of the memory, then happen while the connection waits
-// for that message rather than once it has come. Bytes of the next
-// message already received are copied into it by the next ReadMessage.
+// headers, big frames read apart included (up to Retain; at least the size
+// of one read), so that a message like it is read in place whole: the
+// allocation, and the zeroing of the memory, then happen while the
+// connection waits for that message rather than once it has come. Bytes
+// of the next message already received are copied into it by the next
+// ReadMessage.
 func (m *Message) Detach() {
-	n := min(max(m.to-m.from, m.min), m.retain())
+	wire := m.to - m.from
+	for _, f := range m.own {
+		wire += len(f)
+	}
+	n := min(max(wire, m.min), m.retain())
 	m.data = nil
 	if n > 0 {
 		m.data = make([]byte, n)
