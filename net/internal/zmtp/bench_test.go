@@ -1,7 +1,6 @@
 package zmtp
 
 import (
-	"bufio"
 	"bytes"
 	"fmt"
 	"testing"
@@ -86,8 +85,7 @@ func BenchmarkReadMessage(b *testing.B) {
 	for _, size := range []int{8, 512} {
 		b.Run(fmt.Sprintf("%dB", size), func(b *testing.B) {
 			stream := frameBytes(b, [][]byte{bytes.Repeat([]byte{'x'}, size)})
-			d := &decoder{r: bufio.NewReaderSize(&loopReader{b: stream}, DefaultBufferSize),
-				maxSize: DefaultMaxMessageSize, maxFrames: DefaultMaxFrames}
+			d := &decoder{raw: &loopReader{b: stream}, maxSize: DefaultMaxMessageSize, maxFrames: DefaultMaxFrames}
 			var m Message
 			b.SetBytes(int64(size))
 			b.ReportAllocs()

@@ -1,7 +1,6 @@
 package zmtp
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"maps"
@@ -19,7 +18,6 @@ import (
 // accessors are safe from any goroutine.
 type Conn struct {
 	raw  stdnet.Conn
-	r    *bufio.Reader
 	w    *writer
 	dec  decoder
 	enc  encoder
@@ -45,10 +43,9 @@ type ConnStats struct {
 func newConn(raw stdnet.Conn, cfg *config) *Conn {
 	c := &Conn{
 		raw: raw,
-		r:   bufio.NewReaderSize(raw, cfg.bufferSize),
 		w:   newWriter(raw, cfg.bufferSize),
 	}
-	c.dec = decoder{r: c.r, raw: raw, maxSize: cfg.maxMessageSize, maxFrames: cfg.maxFrames, log: cfg.logger}
+	c.dec = decoder{raw: raw, readSize: cfg.bufferSize, maxSize: cfg.maxMessageSize, maxFrames: cfg.maxFrames, log: cfg.logger}
 	c.enc = encoder{w: c.w, maxSize: cfg.maxMessageSize, maxFrames: cfg.maxFrames}
 	return c
 }

@@ -26,9 +26,9 @@
 //
 // The greeting and the security handshake run through zmq4.Open over the
 // raw connection wrapped so that each handshake write is flushed at once
-// and reads go through the Conn's own bufio.Reader: zmq4 reads exactly
-// what it needs with io.ReadFull and starts no goroutine, so bytes the
-// peer sends right after its READY stay buffered for ReadMessage. Frame
+// and reads go through a bufio.Reader: zmq4 reads exactly what it needs
+// with io.ReadFull and starts no goroutine, so bytes the peer sends right
+// after its READY stay buffered, and ReadMessage decodes them first. Frame
 // headers are checked before zmq4 sees them (it would allocate any length
 // it is told), and a panic inside zmq4 becomes an ErrMalformed error.
 // The mechanisms are this package's own implementations of
@@ -51,7 +51,15 @@
 //
 // ReadMessage fills a caller-owned Message, reusing its buffers: no
 // allocation per message in steady state, and the frames are valid only
-// until the next ReadMessage into that Message. The maximum message size
+// until the next ReadMessage into that Message (or for good after
+// Message.Detach). It reads from the connection straight into the
+// Message's buffer, in calls of at least the buffer size when there is
+// room, and leaves each frame where it was read, between the frame
+// headers: no copy. Bytes read past the end of a message are kept for the
+// next one (copied to the new buffer after Detach; reads stop near the end
+// of a big frame so that stays small). A big frame that does not fit in
+// the buffer after the frames before it goes into a buffer of its own,
+// read exactly. The maximum message size
 // (sum of frames) and frame count are enforced from each frame header,
 // before allocating; a buffer never grows more than 1 MiB (or double)
 // ahead of the bytes actually received. Errors: ErrMessageTooLarge,

@@ -28,7 +28,8 @@ func handshake(ctx context.Context, raw stdnet.Conn, cfg *config, server bool) (
 	defer cancel()
 	stop := watchContext(ctx, raw)
 	c := newConn(raw, cfg)
-	zc, err := open(&handshakeConn{Conn: raw, r: c.r, w: c.w}, cfg, server)
+	r := bufio.NewReaderSize(raw, cfg.bufferSize)
+	zc, err := open(&handshakeConn{Conn: raw, r: r, w: c.w}, cfg, server)
 	if ctxErr := stop(); ctxErr != nil {
 		err = ctxErr // a deadline cut the I/O: report why
 	}
@@ -36,6 +37,7 @@ func handshake(ctx context.Context, raw stdnet.Conn, cfg *config, server bool) (
 		return nil, fmt.Errorf("%w with %s: %w", ErrHandshake, raw.RemoteAddr(), err)
 	}
 	c.setPeer(zc.Peer.Meta)
+	c.dec.takeReadAhead(r) // what the peer sent right after its READY
 	return c, nil
 }
 
@@ -85,8 +87,8 @@ func mechanism(cfg *config) zmq4.Security {
 
 // handshakeConn is the net.Conn handed to zmq4.Open. zmq4 reads with
 // io.ReadFull straight from it (no read-ahead of its own, no goroutines),
-// so reading through the Conn's bufio.Reader loses nothing: bytes the
-// peer sent right after its READY stay buffered for ReadMessage. Every
+// so reading through a bufio.Reader loses nothing: bytes the peer sent
+// right after its READY stay buffered, and ReadMessage takes them over. Every
 // write is flushed at once, or both sides would wait for each other's
 // greeting. Reads are guarded: the greeting must start with 0xFF and no
 // frame may exceed maxHandshakeFrame, checked from the header before zmq4

@@ -48,22 +48,22 @@ type Message struct {
 	// zeroing, no growing copy for each of them.
 	Retain int
 
-	data []byte   // backing store of the frames, reused across reads
-	ends []int    // end offset of each frame in data, or -1 for the next one in own
-	own  [][]byte // big frames read into buffers of their own (see ownMin)
-	size int      // bytes in all frames
-	hint int      // largest frame read so far (see decoder.readBody)
+	data  []byte   // the read buffer (len = cap); frames are slices of it
+	spans []span   // where each frame is in data, from m.from, or {-1, -1} for the next one in own
+	own   [][]byte // big frames read into buffers of their own (see ownMin)
+	from  int      // where the message starts in data: its first header
+	to    int      // where it ends, once read
+	size  int      // bytes in all frames
+	hint  int      // largest frame read so far (see decoder.room)
+	min   int      // smallest buffer the decoder reads into (see decoder.minRead)
 }
+
+// A span is where a frame body lies in a Message's buffer, relative to
+// the start of the message.
+type span struct{ from, to int }
 
 // retainMax is the default Message.Retain.
 const retainMax = 256 << 10
-
-// ownMin is the smallest frame that is read into a buffer of its own when
-// it does not fit in the spare room of the message's buffer after other
-// frames: growing that buffer would copy them all (a batch of big
-// envelopes would be copied again for each one, and a batch bigger than
-// Retain regrown from scratch for the next message).
-const ownMin = 16 << 10
 
 // Size returns the sum of the frame sizes of a data message, or the
 // command frame size of a command.
@@ -73,28 +73,39 @@ func (m *Message) reset() {
 	m.Kind = KindData
 	m.Command = Command{}
 	m.Frames = m.Frames[:0]
-	m.ends = m.ends[:0]
+	m.spans = m.spans[:0]
 	clear(m.own) // the collector may have them
 	m.own = m.own[:0]
 	m.size = 0
-	if limit := cmp.Or(m.Retain, retainMax); cap(m.data) > limit {
+	if cap(m.data) > m.retain() {
 		m.data = nil
 	}
-	m.data = m.data[:0]
 }
+
+// retain returns the largest buffer kept from one read to the next: Retain
+// (or its default), but at least the decoder's smallest buffer.
+func (m *Message) retain() int { return max(cmp.Or(m.Retain, retainMax), m.min) }
 
 // Detach hands the buffers of the message just read to the caller and
 // forgets them: Frames and Command.Body, which alias them, then stay valid
 // after the next ReadMessage, which reads into new buffers. Use it to keep
 // big frames without copying them. Detach allocates the buffer for the
-// next message at once, as big as the one given away (up to Retain): the
+// next message at once, as big as the message given away with its frame
+// headers, big frames read apart included (up to Retain; at least the size
+// of one read), so that a message like it is read in place whole: the
 // allocation, and the zeroing of the memory, then happen while the
-// connection waits for that message rather than once it has come.
+// connection waits for that message rather than once it has come. Bytes
+// of the next message already received are copied into it by the next
+// ReadMessage.
 func (m *Message) Detach() {
-	n := min(len(m.data), cmp.Or(m.Retain, retainMax))
+	wire := m.to - m.from
+	for _, f := range m.own {
+		wire += len(f)
+	}
+	n := min(max(wire, m.min), m.retain())
 	m.data = nil
 	if n > 0 {
-		m.data = make([]byte, 0, n)
+		m.data = make([]byte, n)
 	}
 }
 
@@ -102,18 +113,38 @@ func (m *Message) Detach() {
 // was read into: what Detach would give away with it.
 func (m *Message) Retained() int { return cap(m.data) }
 
-// frames slices data into Frames from the recorded end offsets.
+// frames slices the buffer into Frames from the recorded spans.
 func (m *Message) frames() {
-	start, own := 0, m.own
-	for _, end := range m.ends {
-		if end < 0 {
+	own := m.own
+	for _, s := range m.spans {
+		if s.from < 0 {
 			m.Frames = append(m.Frames, own[0])
 			own = own[1:]
 			continue
 		}
-		m.Frames = append(m.Frames, m.data[start:end:end])
-		start = end
+		m.Frames = append(m.Frames, m.frameAt(s))
 	}
+}
+
+// frame returns frame i of the message: a command's only frame.
+func (m *Message) frame(i int) []byte {
+	s := m.spans[i]
+	if s.from >= 0 {
+		return m.frameAt(s)
+	}
+	own := 0
+	for _, t := range m.spans[:i] {
+		if t.from < 0 {
+			own++
+		}
+	}
+	return m.own[own]
+}
+
+// frameAt returns the frame at s in the buffer, capped at its end.
+func (m *Message) frameAt(s span) []byte {
+	from, to := m.from+s.from, m.from+s.to
+	return m.data[from:to:to]
 }
 
 // A Command is a ZMTP command frame: a name and a body.

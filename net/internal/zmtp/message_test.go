@@ -8,7 +8,8 @@ import (
 // TestMessageDetach checks that a detached buffer is never read into
 // again: frames kept from before Detach stay intact after later reads,
 // even with a Retain that would otherwise reuse the buffer; and that
-// Detach allocates the next buffer at once, as big as the one given away.
+// Detach allocates the next buffer at once, as big as the message given
+// away (its frame and header: the wire bytes).
 func TestMessageDetach(t *testing.T) {
 	first := bytes.Repeat([]byte("0123456789abcdef"), 5<<16) // 5 MiB, several grow steps
 	second := bytes.Repeat([]byte("fedcba9876543210"), 5<<16)
@@ -21,8 +22,9 @@ func TestMessageDetach(t *testing.T) {
 	}
 	kept := m.Frames[0]
 	m.Detach()
-	if c := m.Retained(); c != len(first) {
-		t.Fatalf("Detach of a %d-byte message left a %d-byte buffer, want one of its size", len(first), c)
+	wire := len(first) + 9 // one long frame
+	if c := m.Retained(); c != wire {
+		t.Fatalf("Detach of a %d-byte message left a %d-byte buffer, want one of its size", wire, c)
 	}
 	if err := d.readMessage(&m); err != nil {
 		t.Fatal(err)
@@ -36,7 +38,7 @@ func TestMessageDetach(t *testing.T) {
 	if !equalFrames(m.Frames, [][]byte{second}) {
 		t.Fatal("the message after Detach read back differently")
 	}
-	if c := cap(m.data); c != len(second) {
+	if c := cap(m.data); c != wire {
 		t.Fatalf("after Detach a %d-byte frame was read into a %d-byte buffer, want the one Detach made", len(second), c)
 	}
 	if !bytes.Equal(kept, first) {
@@ -76,6 +78,7 @@ func TestMessageBigFrames(t *testing.T) {
 	d := newTestDecoder(bytes.NewReader(in), 16<<20, 4)
 	m := Message{Retain: 16 << 20}
 	var kept [][][]byte
+	detached := 0 // the buffer Detach made after message 0
 	for i, frames := range msgs {
 		if err := d.readMessage(&m); err != nil {
 			t.Fatalf("message %d: %v", i, err)
@@ -86,12 +89,18 @@ func TestMessageBigFrames(t *testing.T) {
 		if size := m.Size(); size != len(bytes.Join(frames, nil)) {
 			t.Fatalf("message %d: Size %d", i, size)
 		}
-		if want := len(msgs[0][0]) + len(msgs[0][2]); i == 1 && cap(m.data) != want {
-			t.Fatalf("message %d: a %d-byte buffer, want the %d bytes of the first frames of the message before (later ones go apart)", i, cap(m.data), want)
+		if i == 1 && cap(m.data) != detached {
+			t.Fatalf("message %d: a %d-byte buffer, want the %d bytes Detach made (later big frames go apart)", i, cap(m.data), detached)
 		}
 		kept = append(kept, m.Frames)
 		m.Frames = nil // keep the slice headers too
 		m.Detach()
+		if i == 0 {
+			detached = m.Retained()
+			if wire := len(in) - len(frameBytes(t, msgs[1])) - len(frameBytes(t, msgs[2])); detached < wire {
+				t.Fatalf("Detach after a %d-byte message (wire size) made a %d-byte buffer, want one that holds it whole", wire, detached)
+			}
+		}
 	}
 	for i, frames := range msgs {
 		if !equalFrames(kept[i], frames) {

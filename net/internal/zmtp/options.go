@@ -14,8 +14,8 @@ const (
 	// DefaultMaxFrames is the default limit on the number of frames in one
 	// message.
 	DefaultMaxFrames = 1024
-	// DefaultBufferSize is the default size of the bufio reader and writer
-	// of a Conn (64 KiB).
+	// DefaultBufferSize is the default size of a Conn's write buffer, of
+	// its reads and of the smallest buffer a message is read into (64 KiB).
 	DefaultBufferSize = 64 << 10
 	// DefaultHandshakeTimeout bounds the greeting and security handshake
 	// when the context given to Dial or Accept has no earlier deadline.
@@ -126,8 +126,9 @@ func WithMaxFrames(n int) Option {
 	return func(c *config) { c.maxFrames = n }
 }
 
-// WithBufferSize sets the size of the bufio reader and writer of each
-// Conn (default DefaultBufferSize).
+// WithBufferSize sets the size of each Conn's write buffer, of its reads
+// (the smallest read buffer of a Message) and of its handshake reader
+// (default DefaultBufferSize).
 func WithBufferSize(n int) Option {
 	return func(c *config) { c.bufferSize = n }
 }

@@ -1,7 +1,6 @@
 package zmtp
 
 import (
-	"bufio"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -20,27 +19,37 @@ const (
 	flagReserved = 0xF8
 )
 
-// growChunk is the most a frame buffer grows ahead of the bytes actually
-// received, so that a peer announcing a huge frame and sending little
-// cannot make us allocate the announced size.
+// growChunk is the most a read buffer grows ahead of the bytes actually
+// received (or it doubles), so that a peer announcing a huge frame and
+// sending little cannot make us allocate the announced size.
 const growChunk = 1 << 20
 
-// directMin is the smallest remainder of a frame body that is read
-// straight from the connection into its buffer once the bufio.Reader
-// holds no more of it, instead of through the reader's buffer (one copy
-// less). bufio.Reader does that by itself only for reads at least as big
-// as its buffer.
-const directMin = 8 << 10
-
-// A decoder reads ZMTP 3 messages from a bufio.Reader, enforcing the
-// limits from each frame header before allocating.
+// A decoder reads ZMTP 3 messages from a connection straight into the
+// buffer of the Message it is given, and leaves the frames there: the
+// frame bodies are slices of that buffer, between their headers (see
+// readbuf.go for how the buffer is filled, moved and grown). Limits are
+// enforced from each frame header before allocating.
 type decoder struct {
-	r         *bufio.Reader
-	raw       io.Reader // what r reads from (nil: always read through r)
+	raw       io.Reader
+	readSize  int // the smallest read worth a system call (0: DefaultBufferSize)
 	maxSize   int
 	maxFrames int
 	log       *slog.Logger
 	unknown   atomic.Uint64 // unknown commands skipped; read by Stats from any goroutine
+
+	// buf[r:w] are the bytes received and not yet decoded. buf is the
+	// buffer of the Message read into last (or what the handshake read
+	// ahead); the next read carries those bytes over if it goes into
+	// another buffer.
+	buf  []byte
+	r, w int
+
+	// hdr holds a frame header read apart, when the buffer is full of
+	// the message (see peekHeader); nhdr is how many bytes it holds.
+	hdr  [9]byte
+	nhdr int
+
+	last int // size of the last frame read (see readAhead)
 }
 
 // readMessage reads the next data message or known command into m,
@@ -59,50 +68,52 @@ func (d *decoder) readMessage(m *Message) error {
 // package does not know.
 func (d *decoder) readOne(m *Message) (known bool, err error) {
 	m.reset()
+	d.adopt(m)
 	for i := 0; ; i++ {
-		flags, size, err := d.header(i == 0)
+		flags, size, err := d.header(m, i == 0)
 		if err != nil {
 			return false, err
 		}
 		if err := d.check(i, flags); err != nil {
 			return false, err
 		}
-		if err := d.frame(m, size); err != nil {
+		if err := d.frame(m, i, size); err != nil {
 			return false, err
 		}
 		if flags&flagCommand != 0 {
+			m.to = d.r
 			return d.command(m)
 		}
 		if flags&flagMore == 0 {
+			m.to = d.r
 			m.frames()
 			return true, nil
 		}
 	}
 }
 
-// header reads a frame header and returns its flags and body size.
-func (d *decoder) header(first bool) (flags byte, size uint64, err error) {
-	b, err := d.r.Peek(2)
+// header decodes a frame header and returns its flags and body size.
+func (d *decoder) header(m *Message, first bool) (flags byte, size uint64, err error) {
+	b, err := d.peekHeader(m, 2)
 	if err != nil {
-		return 0, 0, eofError(err, first && len(b) == 0)
+		return 0, 0, eofError(err, first && d.w == d.r)
 	}
 	flags = b[0]
 	if flags&flagReserved != 0 {
 		return 0, 0, fmt.Errorf("%w: reserved flag bits set (flags %#02x)", ErrMalformed, flags)
 	}
 	if flags&flagLong == 0 {
-		size = uint64(b[1])
-		_, _ = d.r.Discard(2) // cannot fail: the bytes are buffered
-		return flags, size, nil
+		d.skipHeader(2)
+		return flags, uint64(b[1]), nil
 	}
-	if b, err = d.r.Peek(9); err != nil {
+	if b, err = d.peekHeader(m, 9); err != nil {
 		return 0, 0, eofError(err, false)
 	}
 	size = binary.BigEndian.Uint64(b[1:9])
 	if size > math.MaxInt64 {
 		return 0, 0, fmt.Errorf("%w: long frame length %#x has its high bit set", ErrMalformed, size)
 	}
-	_, _ = d.r.Discard(9)
+	d.skipHeader(9)
 	return flags, size, nil
 }
 
@@ -118,77 +129,40 @@ func (d *decoder) check(i int, flags byte) error {
 	return nil
 }
 
-// frame reads a frame body of size bytes into m: into its buffer, or
-// into one of its own if it is big and would make that buffer grow.
-func (d *decoder) frame(m *Message, size uint64) error {
+// frame reads the body of frame number i, of size bytes: in place, in
+// the message's buffer, or into a buffer of its own if it is big, not the
+// first, and does not fit in the buffer after the frames before it
+// (growing the buffer would copy them all).
+func (d *decoder) frame(m *Message, i int, size uint64) error {
 	if size > uint64(d.maxSize-m.size) {
 		return fmt.Errorf("%w: a frame of %d bytes after %d bytes breaks the limit of %d bytes",
 			ErrMessageTooLarge, size, m.size, d.maxSize)
 	}
 	n := int(size)
-	if len(m.data) > 0 && n >= ownMin && cap(m.data)-len(m.data) < n {
-		f, err := d.readBody(nil, n, m.hint)
+	if i > 0 && n >= ownMin && d.r-m.from+n > cap(d.buf) {
+		f, err := d.readOwn(m, n)
 		if err != nil {
 			return err
 		}
-		m.own = append(m.own, f[:n:n])
-		m.ends = append(m.ends, -1)
+		m.own = append(m.own, f)
+		m.spans = append(m.spans, span{-1, -1})
 	} else {
-		var err error
-		if m.data, err = d.readBody(m.data, n, m.hint); err != nil {
+		if err := d.body(m, n); err != nil {
 			return err
 		}
-		m.ends = append(m.ends, len(m.data))
+		m.spans = append(m.spans, span{d.r - m.from, d.r - m.from + n})
+		d.r += n
 	}
 	m.size += n
 	m.hint = max(m.hint, n)
+	d.last = n
 	return nil
-}
-
-// readBody appends n bytes from the stream to buf. The buffer grows at
-// most growChunk (or doubles) ahead of the received bytes, or at once by
-// up to hint (the largest frame the peer has really sent), never past the
-// message size limit (the caller checks that n keeps to it).
-func (d *decoder) readBody(buf []byte, n, hint int) ([]byte, error) {
-	for n > 0 {
-		need := min(n, growChunk)
-		if cap(buf)-len(buf) < need {
-			newCap := min(max(len(buf)+need, 2*cap(buf), min(hint, len(buf)+n)), d.maxSize)
-			nb := make([]byte, len(buf), newCap)
-			copy(nb, buf)
-			buf = nb
-		}
-		step := min(n, cap(buf)-len(buf))
-		start := len(buf)
-		buf = buf[:start+step]
-		if err := d.readFull(buf[start:]); err != nil {
-			return buf[:start], eofError(err, false)
-		}
-		n -= step
-	}
-	return buf, nil
-}
-
-// readFull fills p from the stream: first with what the bufio.Reader
-// holds, then, for a big remainder, straight from the connection.
-func (d *decoder) readFull(p []byte) error {
-	if n := d.r.Buffered(); n > 0 && len(p)-n >= directMin && d.raw != nil {
-		_, _ = d.r.Read(p[:n]) // cannot fail: the bytes are buffered
-		p = p[n:]
-	}
-	var err error
-	if d.raw != nil && d.r.Buffered() == 0 && len(p) >= directMin {
-		_, err = io.ReadFull(d.raw, p)
-	} else {
-		_, err = io.ReadFull(d.r, p)
-	}
-	return err
 }
 
 // command parses the command frame in m.data; known is false (and the
 // command counted) when its name is not one this package returns.
 func (d *decoder) command(m *Message) (known bool, err error) {
-	body := m.data
+	body := m.frame(0)
 	if len(body) == 0 {
 		return false, fmt.Errorf("%w: empty command frame", ErrMalformed)
 	}
