@@ -91,18 +91,26 @@ func TestWriteFramesByReference(t *testing.T) {
 }
 
 // TestWriterFlushesWhenFull checks that bodies queued by reference do not
-// pile up: a frame that leaves the buffer's size waiting is written out.
+// pile up: the frame that makes refFlush bytes wait is written out with
+// the others, and not before.
 func TestWriterFlushesWhenFull(t *testing.T) {
 	var out recordWriter
-	e := &encoder{w: newWriter(&out, 2*refMin), maxSize: DefaultMaxMessageSize, maxFrames: DefaultMaxFrames}
+	e := &encoder{w: newWriter(&out, 64<<10), maxSize: DefaultMaxMessageSize, maxFrames: DefaultMaxFrames}
 	body := bytes.Repeat([]byte{'z'}, refMin)
-	for range 2 {
+	frames := refFlush / (9 + refMin) // short of refFlush; their headers fit the copy buffer
+	for range frames {
 		if err := e.frames([]Frame{{Body: body}}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if e.w.Buffered() != 0 || out.Len() != 2*(9+refMin) {
-		t.Fatalf("after 2 frames of %d bytes with a %d-byte buffer: %d buffered, %d written", refMin, 2*refMin, e.w.Buffered(), out.Len())
+	if out.Len() != 0 {
+		t.Fatalf("%d bytes written before refFlush (%d) bytes were waiting", out.Len(), refFlush)
+	}
+	if err := e.frames([]Frame{{Body: body}}); err != nil {
+		t.Fatal(err)
+	}
+	if e.w.Buffered() != 0 || out.Len() != (frames+1)*(9+refMin) {
+		t.Fatalf("after %d frames of %d bytes: %d buffered, %d written", frames+1, refMin, e.w.Buffered(), out.Len())
 	}
 }
 
