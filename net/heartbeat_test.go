@@ -1,6 +1,8 @@
 package net
 
 import (
+	"context"
+	"runtime"
 	"testing"
 	"time"
 
@@ -35,5 +37,32 @@ func TestHeartbeatsOfDifferentNodes(t *testing.T) {
 	}
 	if s := a.Stats(); s.NodeDowns != 0 || s.Reconnects != 0 {
 		t.Fatalf("%d node-downs and %d reconnects on an idle, healthy link, want none", s.NodeDowns, s.Reconnects)
+	}
+}
+
+// TestNoStallBetweenRequests sends sequential requests over links whose
+// heartbeat is long: a SEND that a link's goroutine failed to notice (a
+// lost wake-up) would wait for the next heartbeat tick, 5 s, and miss
+// its 2 s deadline. The link's goroutine yields between finding its queue
+// empty and going to sleep, where a SEND slipped in unnoticed before.
+func TestNoStallBetweenRequests(t *testing.T) {
+	testHookIdle = func() {
+		for range 20 {
+			runtime.Gosched()
+		}
+	}
+	t.Cleanup(func() { testHookIdle = nil })
+	beat := WithHeartbeat(5*time.Second, 3)
+	sysA, _ := startNode(t, endpoint(t, "tcp"), beat)
+	sysB, b := startNode(t, endpoint(t, "tcp"), beat)
+	spawn(t, sysB, echo(nil), actor.WithName("echo"))
+	echoRef := actor.Ref{Node: b.Address(), Name: "echo"}
+	for i := range 3000 {
+		ctx, cancel := context.WithTimeout(testContext(t), 2*time.Second)
+		_, err := sysA.Request(ctx, echoRef, msgPing{N: int64(i)})
+		cancel()
+		if err != nil {
+			t.Fatalf("request %d: %v", i, err)
+		}
 	}
 }

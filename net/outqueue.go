@@ -256,7 +256,9 @@ func (q *outQueue) makeRoom() {
 }
 
 // sleep tells senders that the consumer is about to wait for them. It
-// reports false (and stays awake) if a SEND came meanwhile. The flag is
+// reports false (and stays awake) if a SEND came meanwhile: the caller
+// must then take it, not wait, since its sender may have missed the
+// flag. The flag is
 // set before the stack is checked, and a sender checks it after its
 // push: a push either is seen here or wakes the consumer.
 func (q *outQueue) sleep() bool {

@@ -89,16 +89,24 @@ func (l *link) serve(s *session) error {
 				continue
 			}
 		}
-		sleeping := open && l.sends.sleep()
-		err = s.wait(t)
-		if sleeping {
-			l.sends.awake()
+		if testHookIdle != nil {
+			testHookIdle()
 		}
+		if open && !l.sends.sleep() {
+			continue // a SEND came after the pop: its sender may not wake us
+		}
+		err = s.wait(t)
+		l.sends.awake()
 		if err != nil {
 			return err
 		}
 	}
 }
+
+// testHookIdle, if set, runs when the link's goroutine found the queue
+// empty and is about to wait: tests widen the window in which a SEND can
+// come unnoticed.
+var testHookIdle func()
 
 // wait waits for something to do: a wake-up (a SEND, an operation, an
 // ACK), a heartbeat tick, the end of the reader, or the link's stop (then
@@ -334,14 +342,14 @@ func (s *session) drain() error {
 				continue
 			}
 		}
-		sleeping := s.open() && s.l.sends.sleep()
+		if s.open() && !s.l.sends.sleep() {
+			continue // a SEND came after the pop: its sender may not wake us
+		}
 		select {
 		case <-s.l.wake:
 		case <-s.readerDone:
 		}
-		if sleeping {
-			s.l.sends.awake()
-		}
+		s.l.sends.awake()
 		if isDone(s.readerDone) {
 			return s.readErr
 		}
