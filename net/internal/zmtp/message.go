@@ -112,7 +112,7 @@ func (m *Message) Detach() {
 	n := min(wire, m.retain())
 	m.data = nil
 	if n > 0 {
-		m.data = make([]byte, n)
+		m.data = makeNoZero(n)
 	}
 }
 
