@@ -62,8 +62,8 @@
 // Every big message received is memory of its own, which the receiving
 // actor owns: a process that streams messages of hundreds of kilobytes
 // and holds little else collects garbage every few of them. Its latency
-// then follows the collector's pauses; a higher GOGC (400 halved the
-// round trip of 512 kB messages in bench/remote) or a memory limit with
+// then follows the collector's pauses; a higher GOGC (400 cut the round
+// trip of 512 kB messages by 45 % in bench/remote) or a memory limit with
 // GOGC=off spaces them (see bench/README.md).
 //
 // # Liveness
