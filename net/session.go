@@ -111,9 +111,18 @@ var testHookIdle func()
 // wait waits for something to do: a wake-up (a SEND, an operation, an
 // ACK), a heartbeat tick, the end of the reader, or the link's stop (then
 // it drains and returns the session's end).
-func (s *session) wait(t *time.Ticker) error {
+func (s *session) wait(t *time.Ticker) error { return s.handle(t, s.l.wake) }
+
+// poll is wait without waiting, for a goroutine that has more to write:
+// a stream of SENDs does not starve the heartbeat, the reader's end or
+// the link's stop (a ready one is taken at least half the time).
+func (s *session) poll(t *time.Ticker) error { return s.handle(t, ready) }
+
+// handle handles the first of the session's events to come, or returns
+// when wake is ready.
+func (s *session) handle(t *time.Ticker, wake <-chan struct{}) error {
 	select {
-	case <-s.l.wake:
+	case <-wake:
 		return nil
 	case <-t.C:
 		return s.tick()
@@ -123,6 +132,13 @@ func (s *session) wait(t *time.Ticker) error {
 		return s.drain()
 	}
 }
+
+// ready is a channel that is always ready to receive from.
+var ready = func() chan struct{} {
+	c := make(chan struct{})
+	close(c)
+	return c
+}()
 
 // isDone reports whether ch is closed.
 func isDone(ch <-chan struct{}) bool {
@@ -131,22 +147,6 @@ func isDone(ch <-chan struct{}) bool {
 		return true
 	default:
 		return false
-	}
-}
-
-// poll is wait without waiting, for a goroutine that has more to write:
-// a stream of SENDs does not starve the heartbeat, the reader's end or
-// the link's stop.
-func (s *session) poll(t *time.Ticker) error {
-	select {
-	case <-t.C:
-		return s.tick()
-	case <-s.readerDone:
-		return s.readErr
-	case <-s.l.stop:
-		return s.drain()
-	default:
-		return nil
 	}
 }
 
