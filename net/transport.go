@@ -84,8 +84,8 @@ func (n *Node) sendToClient(ctx context.Context, id uint64, to, from actor.Ref, 
 	return n.post(ctx, &c.out, &c.stats, o, c.client)
 }
 
-// post queues o on q, a link's queue or a client's reply queue; what the
-// queue's policy refuses is dead-lettered and counted.
+// post queues o on q, a client's reply queue; what the queue's policy
+// refuses is dead-lettered and counted.
 func (n *Node) post(ctx context.Context, q *mailbox.Mailbox, st *counters, o *outMsg, dest string) error {
 	if err := q.Post(ctx, o); err != nil {
 		return n.postFailed(q.Policy(), st, o, err, dest)
