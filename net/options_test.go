@@ -55,8 +55,8 @@ func TestWithLogger(t *testing.T) {
 type recordHandler struct{ ch chan<- slog.Record }
 
 func (h recordHandler) Enabled(context.Context, slog.Level) bool { return true }
-func (h recordHandler) WithAttrs([]slog.Attr) slog.Handler        { return h }
-func (h recordHandler) WithGroup(string) slog.Handler             { return h }
+func (h recordHandler) WithAttrs([]slog.Attr) slog.Handler       { return h }
+func (h recordHandler) WithGroup(string) slog.Handler            { return h }
 func (h recordHandler) Handle(_ context.Context, r slog.Record) error {
 	select {
 	case h.ch <- r.Clone():
