@@ -32,10 +32,11 @@ type outMsg struct {
 	kind     wire.Kind
 	typ      string // SEND: the body's type name
 	buf      []byte
-	body     []byte  // the payload written by reference, or nil
-	tailAt   int     // SEND: where the tail starts in buf (and body goes)
-	size     int     // the encoded envelope's size, head included
-	next     *outMsg // in a link's outQueue
+	body     []byte   // the payload written by reference, or nil
+	tailAt   int      // SEND: where the tail starts in buf (and body goes)
+	size     int      // the encoded envelope's size, head included
+	next     *outMsg  // in a link's outQueue
+	lent     *lentBuf // a received big body sent on: released when acknowledged
 }
 
 // spare is the room a SEND's buf keeps for the header of a NEXT.
@@ -105,7 +106,7 @@ func (o *outMsg) sameSend(first *outMsg) bool {
 }
 
 func (o *outMsg) release() {
-	o.to, o.from, o.msg, o.body, o.typ, o.next = actor.Ref{}, actor.Ref{}, nil, nil, "", nil
+	o.to, o.from, o.msg, o.body, o.typ, o.next, o.lent = actor.Ref{}, actor.Ref{}, nil, nil, "", nil, nil
 	if cap(o.buf) > maxPooled {
 		o.buf = nil
 	}
@@ -171,6 +172,7 @@ func (n *Node) encode(e *wire.Envelope, to, from actor.Ref, msg any) (*outMsg, e
 	}
 	if p, ok := msg.([]byte); ok && len(p) >= refMin && e.Kind == wire.Send {
 		o.body, b = p, wire.AppendBinHeader(b, len(p))
+		o.lent = n.recycler.hold(p)
 	} else if b, err = appendValue(b, name, msg); err != nil { // nameOf knew the type
 		o.release()
 		return nil, err

@@ -41,7 +41,10 @@ type inReader struct {
 	inSend bool   // the last envelope of this message was a SEND or NEXT: a NEXT may follow
 	kept   bool   // a delivered body aliases m's buffer: detach it
 	memo   typeMemo
-	route  route // of the last SEND of this message
+	route  route  // of the last SEND of this message
+	lend   []byte // a big body handed over in this one-envelope message: lent (see recycle.go)
+	keys   [lentPerConn]uintptr
+	next   int // in keys
 }
 
 // A typeMemo is the last type name a reader looked up in its codec: a
@@ -113,6 +116,10 @@ func (r *inReader) farewell() bool {
 
 func (r *inReader) message() error {
 	err := r.data()
+	if r.lend != nil {
+		r.c.n.recycler.lend(r.lend, r.m.Buffer(), &r.keys, &r.next)
+		r.lend = nil
+	}
 	if r.kept {
 		r.m.Detach() // delivered bodies live in it: never read into it again
 		r.kept = false
@@ -180,6 +187,7 @@ func (r *inReader) envelope() error {
 		r.isNode, r.peer = true, e.Node
 		c.peerBeat.Store(int64(time.Duration(e.Beat) * time.Millisecond))
 		r.m.Retain = nodeRetain
+		r.m.Alloc = c.n.recycler.alloc
 		c.node.Store(true)
 		c.out.PostSystem(helloOp{})
 		c.poke()
@@ -268,6 +276,9 @@ func (r *inReader) decodeBody() (any, error) {
 	}
 	msg, kept, err := codec.decodeBodyOwned(e.Type, e.Body)
 	r.kept = r.kept || kept
+	if b, ok := msg.([]byte); kept && ok && r.isNode && len(r.m.Frames) == 1 {
+		r.lend = b // alone in its buffer: the buffer can be recycled with it
+	}
 	return msg, err
 }
 

@@ -200,5 +200,6 @@ func (n *Node) collect() NodeStats {
 		c.stats.addTo(&s)
 	}
 	s.Links, s.Conns = len(links), len(conns)
+	s.Recycled, s.Reused = n.recycler.pooled.Load(), n.recycler.reused.Load()
 	return s
 }

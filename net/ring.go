@@ -8,6 +8,7 @@ type record struct {
 	to, from actor.Ref
 	msg      any
 	size     int
+	lent     *lentBuf // a received big body sent on (see recycle.go)
 }
 
 // A ring is a FIFO of records that grows as needed; the unacknowledged
@@ -24,6 +25,7 @@ type ring struct {
 	sizes []int // sizes[i] is buf[i].size
 	head  int
 	n     int
+	lent  int // records with a lentBuf
 }
 
 func (r *ring) len() int { return r.n }
@@ -38,6 +40,9 @@ func (r *ring) push(x record) {
 	i := (r.head + r.n) & r.mask()
 	r.buf[i], r.sizes[i] = x, x.size
 	r.n++
+	if x.lent != nil {
+		r.lent++
+	}
 }
 
 func (r *ring) grow() {
@@ -51,13 +56,16 @@ func (r *ring) grow() {
 }
 
 // release removes the k oldest records (k ≤ len) and returns the sum of
-// their sizes.
-func (r *ring) release(k int) int {
+// their sizes; free is called with the lentBuf of each that has one.
+func (r *ring) release(k int, free func(*lentBuf)) int {
 	total := 0
 	for k > 0 {
 		run := min(k, len(r.buf)-r.head) // up to the end of buf, then wrap
 		for _, s := range r.sizes[r.head : r.head+run] {
 			total += s
+		}
+		if r.lent > 0 {
+			r.freeLent(r.buf[r.head:r.head+run], free)
 		}
 		clear(r.buf[r.head : r.head+run]) // let the messages go
 		r.head = (r.head + run) & r.mask()
@@ -67,9 +75,22 @@ func (r *ring) release(k int) int {
 	return total
 }
 
+// freeLent calls free with the lentBufs of records.
+func (r *ring) freeLent(records []record, free func(*lentBuf)) {
+	for i := range records {
+		if e := records[i].lent; e != nil {
+			free(e)
+			r.lent--
+		}
+	}
+}
+
 // pop removes and returns the oldest record; the ring must not be empty.
 func (r *ring) pop() record {
 	x := r.buf[r.head]
+	if x.lent != nil {
+		r.lent--
+	}
 	r.buf[r.head] = record{} // let the message go
 	r.head = (r.head + 1) & r.mask()
 	r.n--

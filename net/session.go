@@ -256,7 +256,8 @@ func (s *session) emit() {
 
 func (s *session) track(o *outMsg) {
 	s.sent++
-	s.unacked.push(record{to: o.to, from: o.from, msg: o.msg, size: o.size})
+	s.unacked.push(record{to: o.to, from: o.from, msg: o.msg, size: o.size, lent: o.lent})
+	o.lent = nil // the record holds it now
 	s.inFlight += o.size
 	if actor.IsReplyRef(o.from) && s.l.n.isSelf(o.from.Node) {
 		s.l.pending[o.from] = struct{}{}
@@ -290,7 +291,7 @@ func (s *session) applyAcks() error {
 		return fmt.Errorf("%w: %s acknowledged %d SENDs, %d were sent", ErrMalformed, s.peer, a, s.sent)
 	}
 	if a > s.applied {
-		s.inFlight -= s.unacked.release(int(a - s.applied))
+		s.inFlight -= s.unacked.release(int(a-s.applied), s.l.n.recycler.release)
 		s.applied = a
 	}
 	return nil

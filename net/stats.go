@@ -45,6 +45,9 @@ type NodeStats struct {
 	IdleTimeouts uint64
 	// Accepted counts inbound connections whose handshake succeeded.
 	Accepted uint64
+	// Recycled counts received buffers given back (Node.Recycle) and
+	// pooled; Reused those a big message was then read into.
+	Recycled, Reused uint64
 
 	// Links is the number of links to other nodes; Conns the number of
 	// inbound connections open now.

@@ -137,20 +137,29 @@ func TestSendBadAddress(t *testing.T) {
 // released messages go.
 func TestRingRelease(t *testing.T) {
 	var r ring
+	lent := map[int]*lentBuf{7: {}, 55: {}, 108: {}} // records that hold a lent buffer
+	var freed []*lentBuf
+	free := func(e *lentBuf) { freed = append(freed, e) }
 	for i := range 60 {
-		r.push(record{size: i, msg: i})
+		r.push(record{size: i, msg: i, lent: lent[i]})
 	}
-	if got := r.release(50); got != 49*50/2 {
+	if got := r.release(50, free); got != 49*50/2 {
 		t.Fatalf("release(50) = %d, want %d", got, 49*50/2)
 	}
-	for i := 60; i < 110; i++ { // wraps around the 64-slot ring
-		r.push(record{size: i, msg: i})
+	if len(freed) != 1 || freed[0] != lent[7] {
+		t.Fatalf("release(50) freed %d lent buffers, want record 7's", len(freed))
 	}
-	if got, want := r.release(55), sumRange(50, 105); got != want {
+	for i := 60; i < 110; i++ { // wraps around the 64-slot ring
+		r.push(record{size: i, msg: i, lent: lent[i]})
+	}
+	if got, want := r.release(55, free), sumRange(50, 105); got != want {
 		t.Fatalf("release(55) across the wrap = %d, want %d", got, want)
 	}
-	if r.len() != 5 {
-		t.Fatalf("%d records left, want 5", r.len())
+	if len(freed) != 2 || freed[1] != lent[55] {
+		t.Fatalf("release(55) freed %d lent buffers in all, want records 7 and 55's", len(freed))
+	}
+	if r.len() != 5 || r.lent != 1 {
+		t.Fatalf("%d records left, %d with a lent buffer; want 5 and 1 (record 108)", r.len(), r.lent)
 	}
 	for i := 105; i < 110; i++ {
 		if x := r.pop(); x.size != i || x.msg != i {

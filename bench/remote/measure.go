@@ -62,7 +62,7 @@ func (r runner) throughput(ctx context.Context, transport, msg string, size, cou
 	if err != nil {
 		return 0, err
 	}
-	b, done := newSink(count, size)
+	b, done := newSink(count, size, n.node.Recycle)
 	if err := n.spawn(ctx, sinkName, b, sinkMailbox(size)); err != nil {
 		return 0, errors.Join(err, n.close())
 	}
@@ -115,18 +115,20 @@ func (r runner) latency(ctx context.Context, transport string, msg any, count in
 		return 0, r.end(p, n, err)
 	}
 	var elapsed time.Duration
-	if err = roundTrips(ctx, n.sys, to, msg, warmups, nil); err == nil {
+	if err = roundTrips(ctx, n, to, msg, warmups, nil); err == nil {
 		start := time.Now()
-		err = roundTrips(ctx, n.sys, to, msg, count, each)
+		err = roundTrips(ctx, n, to, msg, count, each)
 		elapsed = time.Since(start)
 	}
 	return elapsed, r.end(p, n, err)
 }
 
-func roundTrips(ctx context.Context, sys *actor.System, to actor.Ref, msg any, count int, each func(time.Duration)) error {
+// roundTrips makes count requests, one after the other; it gives each
+// []byte reply back to the node once checked (net.Node.Recycle).
+func roundTrips(ctx context.Context, n *benchNode, to actor.Ref, msg any, count int, each func(time.Duration)) error {
 	for i := 0; i < count; i++ {
 		t0 := time.Now()
-		reply, err := sys.Request(ctx, to, msg)
+		reply, err := n.sys.Request(ctx, to, msg)
 		if err != nil {
 			return fmt.Errorf("request %d of %d: %w", i+1, count, err)
 		}
@@ -135,6 +137,9 @@ func roundTrips(ctx context.Context, sys *actor.System, to actor.Ref, msg any, c
 		}
 		if !sameMessage(reply, msg) {
 			return fmt.Errorf("%w: request %d: sent %T, got %T", ErrBadReply, i+1, msg, reply)
+		}
+		if b, ok := reply.([]byte); ok {
+			n.node.Recycle(b)
 		}
 	}
 	return nil

@@ -90,7 +90,7 @@ func (pc peerConfig) serve(release io.Reader, stdout io.Writer) error {
 
 func (pc peerConfig) play(ctx context.Context, n *benchNode, stdout io.Writer) error {
 	if pc.role == roleEcho {
-		if err := n.spawn(ctx, echoName, actor.Func(echo), 16); err != nil {
+		if err := n.spawn(ctx, echoName, echoWith(n.node.Recycle), 16); err != nil {
 			return err
 		}
 	}

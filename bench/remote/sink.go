@@ -25,6 +25,7 @@ type sink struct {
 	first      time.Time
 	err        error
 	done       chan<- sinkResult // capacity 1; one result
+	recycle    func([]byte)      // gives a checked []byte back to the node
 }
 
 // A sinkResult is the time from the first message to the last, and the
@@ -34,9 +35,9 @@ type sinkResult struct {
 	err     error
 }
 
-func newSink(want, size int) (actor.Behavior, <-chan sinkResult) {
+func newSink(want, size int, recycle func([]byte)) (actor.Behavior, <-chan sinkResult) {
 	done := make(chan sinkResult, 1)
-	s := &sink{want: want, size: size, done: done}
+	s := &sink{want: want, size: size, done: done, recycle: recycle}
 	return actor.Func(s.receive), done
 }
 
@@ -51,6 +52,9 @@ func (s *sink) receive(p *actor.Process) error {
 	}
 	if s.err == nil {
 		s.err = s.check(msg)
+	}
+	if b, ok := msg.([]byte); ok {
+		s.recycle(b) // done with it: the node may read a later message into it
 	}
 	if s.n == s.want {
 		s.done <- sinkResult{elapsed: time.Since(s.first), err: s.err}
@@ -74,10 +78,18 @@ func (s *sink) check(msg any) error {
 	return nil
 }
 
-// echo answers every message that has a sender with the message itself.
-func echo(p *actor.Process) error {
-	if !isUser(p.Message()) || p.Sender().IsZero() {
-		return nil
-	}
-	return p.Reply(p.Message())
+// echoWith returns the echo actor: it answers every message that has a
+// sender with the message itself, and gives a []byte back to the node
+// (recycle), which recycles it once the reply is acknowledged.
+func echoWith(recycle func([]byte)) actor.Behavior {
+	return actor.Func(func(p *actor.Process) error {
+		if !isUser(p.Message()) || p.Sender().IsZero() {
+			return nil
+		}
+		err := p.Reply(p.Message())
+		if b, ok := p.Message().([]byte); ok {
+			recycle(b)
+		}
+		return err
+	})
 }

@@ -41,6 +41,10 @@ type Message struct {
 	Frames [][]byte
 	// Command is the command, when Kind is KindCommand.
 	Command Command
+	// Alloc, if set, is asked for the buffer Detach makes for the next
+	// message (at least n bytes, contents unspecified); nil or a smaller
+	// one makes Detach allocate one itself.
+	Alloc func(n int) []byte
 	// Retain is the largest backing buffer the Message keeps between
 	// reads (0: 256 KiB); a larger one, from a big message, is dropped at
 	// the next read. A connection that carries big messages one after
@@ -111,10 +115,17 @@ func (m *Message) Detach() {
 	}
 	n := min(wire, m.retain())
 	m.data = nil
-	if n > 0 {
-		m.data = makeNoZero(n)
+	if n > 0 && m.Alloc != nil {
+		m.data = m.Alloc(n)
+	}
+	if n > 0 && cap(m.data) < n {
+		m.data = NewBuffer(n)
 	}
 }
+
+// Buffer returns the buffer the last message was read into, whole: what
+// Detach gives away.
+func (m *Message) Buffer() []byte { return m.data[:cap(m.data)] }
 
 // Retained returns the capacity of the reusable buffer the last message
 // was read into: what Detach would give away with it.

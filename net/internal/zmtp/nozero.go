@@ -5,7 +5,7 @@ import (
 	"unsafe"
 )
 
-// makeNoZero returns a byte slice of length and capacity n whose contents
+// NewBuffer returns a byte slice of length and capacity n whose contents
 // are unspecified: the memory is not cleared first. Read buffers use it:
 // the connection overwrites what the decoder reads, and frames only ever
 // cover bytes read, so the old contents never show. Clearing a buffer
@@ -15,7 +15,7 @@ import (
 // strings.Builder.Grow is the standard library's one public way to
 // allocate without clearing; the slice is taken over its memory. Should
 // Grow ever clear, this only gets slower.
-func makeNoZero(n int) []byte {
+func NewBuffer(n int) []byte {
 	if n <= 0 {
 		return nil
 	}

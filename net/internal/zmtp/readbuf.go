@@ -66,7 +66,7 @@ func (d *decoder) adopt(m *Message) {
 	pending := d.buf[d.r:d.w]
 	buf := m.data[:cap(m.data)]
 	if len(buf) < max(len(pending), 1) {
-		buf = makeNoZero(max(len(pending), m.min))
+		buf = NewBuffer(max(len(pending), m.min))
 	}
 	copy(buf, pending)
 	d.buf, d.r, d.w = buf, 0, len(pending)
@@ -177,7 +177,7 @@ func (d *decoder) room(m *Message, k, n int) {
 	}
 	frameEnd := d.r - m.from + n
 	newCap := min(max(2*cap(d.buf), min(m.hint, frameEnd)), d.maxWire())
-	d.move(m, makeNoZero(max(need, newCap)))
+	d.move(m, NewBuffer(max(need, newCap)))
 }
 
 // move copies the message and the bytes after it to the front of buf.
@@ -194,12 +194,12 @@ func (d *decoder) move(m *Message, buf []byte) {
 // not a byte further. The buffer grows as in body.
 func (d *decoder) readOwn(m *Message, n int) ([]byte, error) {
 	have := min(d.w-d.r, n)
-	f := makeNoZero(max(min(n, have+growChunk), min(m.hint, n)))[:have]
+	f := NewBuffer(max(min(n, have+growChunk), min(m.hint, n)))[:have]
 	copy(f, d.buf[d.r:d.r+have])
 	d.r += have
 	for len(f) < n {
 		if len(f) == cap(f) {
-			nf := makeNoZero(min(max(len(f)+growChunk, 2*cap(f)), n))[:len(f)]
+			nf := NewBuffer(min(max(len(f)+growChunk, 2*cap(f)), n))[:len(f)]
 			copy(nf, f)
 			f = nf
 		}

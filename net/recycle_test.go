@@ -1,0 +1,139 @@
+package net
+
+import (
+	"bytes"
+	"testing"
+	"unsafe"
+
+	"github.com/troupe-go/troupe/actor"
+	"github.com/troupe-go/troupe/net/internal/zmtp"
+)
+
+func TestSizeClasses(t *testing.T) {
+	for _, n := range []int{recycleMin, recycleMin + 1, 100_000, 512 << 10, 512<<10 + 50, 3 << 20, 8<<20 + 1} {
+		size := classSize(n)
+		if size < n || size > n+n/8+1 {
+			t.Errorf("classSize(%d) = %d: not within an eighth above", n, size)
+		}
+		if classOf(size) != size {
+			t.Errorf("classOf(classSize(%d)) = %d, want %d", n, classOf(size), size)
+		}
+		if c := classOf(size + 7); c > size+7 || c < size {
+			t.Errorf("classOf(%d) = %d, want a class between %d and it", size+7, c, size)
+		}
+	}
+}
+
+// lentBody lends a body that lies in a fresh buffer of its class, as a
+// node connection does, and returns both.
+func lentBody(r *recycler, keys *[lentPerConn]uintptr, next *int, n int) (body, buf []byte) {
+	buf = r.alloc(n + 40)
+	body = buf[40 : 40+n : 40+n]
+	r.lend(body, buf, keys, next)
+	return body, buf
+}
+
+func same(a, b []byte) bool { return unsafe.SliceData(a) == unsafe.SliceData(b) }
+
+func TestRecyclerReusesGivenBack(t *testing.T) {
+	var (
+		r    recycler
+		keys [lentPerConn]uintptr
+		next int
+	)
+	body, buf := lentBody(&r, &keys, &next, 200_000)
+	r.recycle(body)
+	r.recycle(body) // a second time: ignored
+	if got := r.alloc(200_040); !same(got, buf) {
+		t.Fatal("a given-back buffer was not read into again")
+	}
+	if got := r.alloc(200_040); same(got, buf) {
+		t.Fatal("a buffer given back twice was handed out twice")
+	}
+	if r.pooled.Load() != 1 || r.reused.Load() != 1 {
+		t.Fatalf("pooled %d, reused %d; want 1 and 1", r.pooled.Load(), r.reused.Load())
+	}
+}
+
+func TestRecyclerWaitsForSends(t *testing.T) {
+	var (
+		r    recycler
+		keys [lentPerConn]uintptr
+		next int
+	)
+	body, buf := lentBody(&r, &keys, &next, 200_000)
+	e := r.hold(body) // sent on: a link holds it until the peer acknowledges it
+	if e == nil {
+		t.Fatal("hold of a lent body found nothing")
+	}
+	r.recycle(body)
+	if got := r.alloc(200_040); same(got, buf) {
+		t.Fatal("a buffer still being sent was handed out")
+	}
+	r.release(e) // acknowledged
+	if got := r.alloc(200_040); !same(got, buf) {
+		t.Fatal("a buffer was not reused once its send was acknowledged")
+	}
+	if r.hold(body) != nil {
+		t.Fatal("a pooled buffer was held again")
+	}
+}
+
+func TestRecyclerIgnoresOthers(t *testing.T) {
+	var (
+		r    recycler
+		keys [lentPerConn]uintptr
+		next int
+	)
+	r.recycle(make([]byte, 200_000)) // not lent by the node
+	body, _ := lentBody(&r, &keys, &next, 200_000)
+	r.recycle(body[1:]) // a slice of a lent body
+	for range lentPerConn {
+		lentBody(&r, &keys, &next, 200_000) // pushes the first out of the connection's memory
+	}
+	r.recycle(body)
+	if r.pooled.Load() != 0 {
+		t.Fatalf("%d buffers pooled, want none", r.pooled.Load())
+	}
+	small := zmtp.NewBuffer(1000)
+	r.lend(small[10:900], small, &keys, &next)
+	if r.hold(small[10:900]) != nil {
+		t.Fatal("a small body was tracked")
+	}
+}
+
+// TestRecycleEndToEnd: an echo replies with each 200 kB request and gives
+// it back at once; the requester gives each reply back once checked. Every
+// reply is its request, byte for byte, and both nodes read later messages
+// into given-back buffers.
+func TestRecycleEndToEnd(t *testing.T) {
+	ctx := testContext(t)
+	sysA, a := startNode(t, endpoint(t, "tcp"))
+	sysB, b := startNode(t, endpoint(t, "tcp"))
+	spawn(t, sysB, actor.Func(func(p *actor.Process) error {
+		m, ok := p.Message().([]byte)
+		if !ok {
+			return nil
+		}
+		err := p.Reply(m)
+		b.Recycle(m)
+		return err
+	}), actor.WithName("echo"))
+	echoRef := actor.Ref{Node: b.Address(), Name: "echo"}
+	for i := range 40 {
+		req := bytes.Repeat([]byte{byte(i)}, 200_000)
+		reply, err := sysA.Request(ctx, echoRef, req)
+		if err != nil {
+			t.Fatalf("request %d: %v", i, err)
+		}
+		if got, ok := reply.([]byte); !ok || !bytes.Equal(got, req) {
+			t.Fatalf("reply %d differs from its request", i)
+		}
+		a.Recycle(reply.([]byte))
+	}
+	for _, n := range []*Node{a, b} {
+		if s := n.Stats(); s.Recycled == 0 || s.Reused == 0 {
+			t.Errorf("node %s: %d buffers recycled, %d reused; want some of each", n.Address(), s.Recycled, s.Reused)
+		}
+	}
+}
