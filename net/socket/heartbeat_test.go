@@ -21,6 +21,7 @@ func TestHeartbeatDropsSilentPeer(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ln.Close()
+	start := time.Now() // before the connection: its timeout cannot end sooner than 200 ms after this
 	push, err := socket.Push(testCtx(t), sys, socket.Connect(ln.Endpoint()),
 		socket.WithHeartbeat(20*time.Millisecond, 200*time.Millisecond), socket.WithReconnect(5e6, 5e7))
 	if err != nil {
@@ -31,7 +32,6 @@ func TestHeartbeatDropsSilentPeer(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer silent.Close()
-	start := time.Now()
 	e := waitEvent(t, down, func(e socket.PeerDown) bool { return e.Socket == push })
 	if !errors.Is(e.Err, socket.ErrHeartbeat) {
 		t.Fatalf("peer down with %v, want ErrHeartbeat", e.Err)
