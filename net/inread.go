@@ -43,8 +43,7 @@ type inReader struct {
 	memo   typeMemo
 	route  route  // of the last SEND of this message
 	lend   []byte // a big body handed over in this one-envelope message: lent (see recycle.go)
-	keys   [lentPerConn]uintptr
-	next   int // in keys
+	lent   lentRing
 }
 
 // A typeMemo is the last type name a reader looked up in its codec: a
@@ -117,7 +116,7 @@ func (r *inReader) farewell() bool {
 func (r *inReader) message() error {
 	err := r.data()
 	if r.lend != nil {
-		r.c.n.recycler.lend(r.lend, r.m.Buffer(), &r.keys, &r.next)
+		r.c.n.recycler.lend(r.lend, r.m.Buffer(), &r.lent)
 		r.lend = nil
 	}
 	if r.kept {

@@ -54,20 +54,28 @@ type recycler struct {
 // buffer given back to a full pool is left to the collector.
 const poolBytes = 32 << 20
 
-// lend records that body, a slice of buf, is handed to an actor. keys is
-// the connection's ring of recent bodies (at the index next); the entry it
-// replaces is forgotten.
-func (r *recycler) lend(body, buf []byte, keys *[lentPerConn]uintptr, next *int) {
+// A lentRing is a connection's memory of the last buffers it lent: the
+// map of lent buffers keeps only these.
+type lentRing struct {
+	keys    [lentPerConn]uintptr
+	entries [lentPerConn]*lentBuf
+	next    int
+}
+
+// lend records that body, a slice of buf, is handed to an actor; the
+// connection's ring forgets its oldest entry for it.
+func (r *recycler) lend(body, buf []byte, ring *lentRing) {
 	if len(body) < recycleMin || !within(body, buf) {
 		return
 	}
 	e := &lentBuf{buf: weak.Make(unsafe.SliceData(buf)), size: cap(buf)}
 	e.holders.Store(1)
 	key := uintptr(unsafe.Pointer(unsafe.SliceData(body)))
-	if old := keys[*next]; old != 0 {
-		r.lent.Delete(old)
+	i := ring.next
+	if old := ring.entries[i]; old != nil {
+		r.lent.CompareAndDelete(ring.keys[i], old) // unless a newer lend took the key
 	}
-	keys[*next], *next = key, (*next+1)%lentPerConn
+	ring.keys[i], ring.entries[i], ring.next = key, e, (i+1)%lentPerConn
 	r.lent.Store(key, e)
 }
 

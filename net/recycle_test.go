@@ -26,10 +26,10 @@ func TestSizeClasses(t *testing.T) {
 
 // lentBody lends a body that lies in a fresh buffer of its class, as a
 // node connection does, and returns both.
-func lentBody(r *recycler, keys *[lentPerConn]uintptr, next *int, n int) (body, buf []byte) {
+func lentBody(r *recycler, ring *lentRing, n int) (body, buf []byte) {
 	buf = r.alloc(n + 40)
 	body = buf[40 : 40+n : 40+n]
-	r.lend(body, buf, keys, next)
+	r.lend(body, buf, ring)
 	return body, buf
 }
 
@@ -38,10 +38,9 @@ func same(a, b []byte) bool { return unsafe.SliceData(a) == unsafe.SliceData(b) 
 func TestRecyclerReusesGivenBack(t *testing.T) {
 	var (
 		r    recycler
-		keys [lentPerConn]uintptr
-		next int
+		ring lentRing
 	)
-	body, buf := lentBody(&r, &keys, &next, 200_000)
+	body, buf := lentBody(&r, &ring, 200_000)
 	r.recycle(body)
 	r.recycle(body) // a second time: ignored
 	if got := r.alloc(200_040); !same(got, buf) {
@@ -58,10 +57,9 @@ func TestRecyclerReusesGivenBack(t *testing.T) {
 func TestRecyclerWaitsForSends(t *testing.T) {
 	var (
 		r    recycler
-		keys [lentPerConn]uintptr
-		next int
+		ring lentRing
 	)
-	body, buf := lentBody(&r, &keys, &next, 200_000)
+	body, buf := lentBody(&r, &ring, 200_000)
 	e := r.hold(body) // sent on: a link holds it until the peer acknowledges it
 	if e == nil {
 		t.Fatal("hold of a lent body found nothing")
@@ -82,21 +80,20 @@ func TestRecyclerWaitsForSends(t *testing.T) {
 func TestRecyclerIgnoresOthers(t *testing.T) {
 	var (
 		r    recycler
-		keys [lentPerConn]uintptr
-		next int
+		ring lentRing
 	)
 	r.recycle(make([]byte, 200_000)) // not lent by the node
-	body, _ := lentBody(&r, &keys, &next, 200_000)
+	body, _ := lentBody(&r, &ring, 200_000)
 	r.recycle(body[1:]) // a slice of a lent body
 	for range lentPerConn {
-		lentBody(&r, &keys, &next, 200_000) // pushes the first out of the connection's memory
+		lentBody(&r, &ring, 200_000) // pushes the first out of the connection's memory
 	}
 	r.recycle(body)
 	if r.pooled.Load() != 0 {
 		t.Fatalf("%d buffers pooled, want none", r.pooled.Load())
 	}
 	small := zmtp.NewBuffer(1000)
-	r.lend(small[10:900], small, &keys, &next)
+	r.lend(small[10:900], small, &ring)
 	if r.hold(small[10:900]) != nil {
 		t.Fatal("a small body was tracked")
 	}
@@ -135,5 +132,30 @@ func TestRecycleEndToEnd(t *testing.T) {
 		if s := n.Stats(); s.Recycled == 0 || s.Reused == 0 {
 			t.Errorf("node %s: %d buffers recycled, %d reused; want some of each", n.Address(), s.Recycled, s.Reused)
 		}
+	}
+}
+
+// TestRecyclerKeepsTheNewerLend: a buffer given back and read into again
+// holds its next body at the same address; when the connection forgets
+// the first lend, the second stays known.
+func TestRecyclerKeepsTheNewerLend(t *testing.T) {
+	var (
+		r    recycler
+		ring lentRing
+	)
+	first, buf := lentBody(&r, &ring, 200_000)
+	r.recycle(first)
+	again := r.alloc(200_040)
+	if !same(again, buf) {
+		t.Fatal("the buffer given back was not read into again")
+	}
+	second := again[40 : 40+200_000 : 40+200_000] // the same address as first
+	r.lend(second, again, &ring)
+	for range lentPerConn - 1 { // the ring forgets first's lend, then no more
+		lentBody(&r, &ring, 200_000)
+	}
+	r.recycle(second)
+	if r.pooled.Load() != 2 {
+		t.Fatalf("%d buffers pooled, want 2: forgetting the first lend lost the second", r.pooled.Load())
 	}
 }
