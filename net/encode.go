@@ -129,10 +129,38 @@ func sendEnvelope(to, from actor.Ref, self string) wire.Envelope {
 }
 
 // encodeSend encodes a SEND from from to to, all but its head (see
-// outMsg).
+// outMsg): its body, between two spare bytes and its tail (corr 0).
 func (n *Node) encodeSend(to, from actor.Ref, msg any) (*outMsg, error) {
-	e := sendEnvelope(to, from, n.addr)
-	return n.encode(&e, to, from, msg)
+	name, err := n.nameOf(msg)
+	if err != nil {
+		return nil, err
+	}
+	o := outPool.Get().(*outMsg)
+	o.to, o.from, o.msg, o.kind, o.typ = to, from, msg, wire.Send, name
+	b := append(o.buf[:0], make([]byte, spare)...)
+	if p, ok := msg.([]byte); ok && len(p) >= refMin {
+		o.body, b = p, wire.AppendBinHeader(b, len(p))
+		o.lent = n.recycler.hold(p)
+	} else if b, err = appendValue(b, name, msg); err != nil { // nameOf knew the type
+		o.release()
+		return nil, err
+	}
+	o.tailAt = len(b)
+	o.buf = wire.AppendUint(b, 0)
+	o.size = len(o.buf) + len(o.body) + n.sendHeadLen(to, from, name) - spare
+	return n.checkSize(o)
+}
+
+// sendHeadLen is the size of the head the link writes for a SEND (see
+// sendEnvelope), without building the envelope.
+func (n *Node) sendHeadLen(to, from actor.Ref, typ string) int {
+	if !IsClientRef(to) {
+		to = actor.Ref{Name: to.Name, ID: to.ID}
+	}
+	if from.Node == n.addr {
+		from.Node = ""
+	}
+	return wire.SendHeadLen(&to, &from, typ)
 }
 
 // encodeReply encodes an answer for the foreign client request that the
@@ -147,9 +175,10 @@ func (n *Node) encodeReply(to, from actor.Ref, msg any) (*outMsg, error) {
 	return n.encode(&e, to, from, msg)
 }
 
-// encode fills in e's type and body from msg (for SEND and REPLY) and
-// appends e to a pooled buffer. The body is encoded in place, between the
-// envelope's head and tail: one copy of it, not two.
+// encode fills in e's type and body from msg (for a REPLY) and appends e
+// to a pooled buffer; a control envelope is appended whole. The body is
+// encoded in place, between the envelope's head and tail: one copy of it,
+// not two. (SENDs: encodeSend.)
 func (n *Node) encode(e *wire.Envelope, to, from actor.Ref, msg any) (*outMsg, error) {
 	o := outPool.Get().(*outMsg)
 	o.to, o.from, o.msg, o.kind = to, from, msg, e.Kind
@@ -164,25 +193,14 @@ func (n *Node) encode(e *wire.Envelope, to, from actor.Ref, msg any) (*outMsg, e
 		return nil, err
 	}
 	e.Type = name
-	b := o.buf[:0]
-	if e.Kind == wire.Send {
-		b = append(b, make([]byte, spare)...)
-	} else {
-		b = wire.AppendHead(b, e)
-	}
-	if p, ok := msg.([]byte); ok && len(p) >= refMin && e.Kind == wire.Send {
-		o.body, b = p, wire.AppendBinHeader(b, len(p))
-		o.lent = n.recycler.hold(p)
-	} else if b, err = appendValue(b, name, msg); err != nil { // nameOf knew the type
+	b := wire.AppendHead(o.buf[:0], e)
+	if b, err = appendValue(b, name, msg); err != nil { // nameOf knew the type
 		o.release()
 		return nil, err
 	}
 	o.tailAt, o.typ = len(b), name
 	o.buf = wire.AppendTail(b, e)
-	o.size = len(o.buf) + len(o.body)
-	if e.Kind == wire.Send {
-		o.size += wire.HeadLen(e) - spare
-	}
+	o.size = len(o.buf)
 	return n.checkSize(o)
 }
 

@@ -87,3 +87,29 @@ func TestPooledBuffersAreCopied(t *testing.T) {
 		}
 	}
 }
+
+// TestEncodeSendSize checks that a SEND's size, worked out without
+// building its envelope, is the size of the frame the link writes, for
+// senders on this node and on others, and for a reply to another node's
+// client.
+func TestEncodeSendSize(t *testing.T) {
+	_, n := startNode(t, endpoint(t, "tcp"))
+	other := "tcp://127.0.0.1:1"
+	cases := []struct{ to, from actor.Ref }{
+		{actor.Ref{Node: other, Name: "sink"}, actor.Ref{Node: n.Address(), Name: "src", ID: 9}},
+		{actor.Ref{Node: other, ID: 1 << 40}, actor.Ref{Node: "tcp://10.0.0.1:5555", Name: "far", ID: 3}},
+		{actor.Ref{Node: other, Name: "sink"}, actor.Ref{}},
+		{actor.Ref{Node: clientNode(other, 4), ID: 77}, actor.Ref{Node: n.Address(), Name: "echo"}},
+	}
+	for i, c := range cases {
+		o, err := n.encodeSend(c.to, c.from, msgPing{N: int64(i), Text: "size"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := o.sendFrame(o.appendHead(nil, n.Address()))
+		if got := f.Len(); o.size != got {
+			t.Errorf("case %d: size %d, the frame has %d bytes", i, o.size, got)
+		}
+		o.release()
+	}
+}

@@ -144,7 +144,13 @@ func HeadLen(e *Envelope) int {
 	if e.Kind == Reply {
 		return 2 + uintLen(e.Corr) + strLen(len(e.Type))
 	}
-	return 2 + refLen(&e.To) + refLen(&e.From) + strLen(len(e.Type))
+	return SendHeadLen(&e.To, &e.From, e.Type)
+}
+
+// SendHeadLen is HeadLen of a Send envelope from from to to with a body
+// of type typ, without an Envelope to fill.
+func SendHeadLen(to, from *actor.Ref, typ string) int {
+	return 2 + refLen(to) + refLen(from) + strLen(len(typ))
 }
 
 func refLen(r *actor.Ref) int {
