@@ -159,3 +159,23 @@ func TestRecyclerKeepsTheNewerLend(t *testing.T) {
 		t.Fatalf("%d buffers pooled, want 2: forgetting the first lend lost the second", r.pooled.Load())
 	}
 }
+
+// TestRecyclerPoolsAreBounded: buffers given back beyond the pools'
+// budget are left to the collector.
+func TestRecyclerPoolsAreBounded(t *testing.T) {
+	var r recycler
+	size := classSize(8 << 20)
+	for range poolBytes/size + 3 {
+		r.put(zmtp.NewBuffer(size))
+	}
+	if got := int(r.pooled.Load()); got != poolBytes/size {
+		t.Fatalf("%d buffers of %d bytes pooled, want %d (the budget)", got, size, poolBytes/size)
+	}
+	if r.bytes.Load() > poolBytes {
+		t.Fatalf("%d bytes pooled, over the budget of %d", r.bytes.Load(), poolBytes)
+	}
+	r.alloc(size)
+	if r.bytes.Load() != int64((poolBytes/size-1)*size) {
+		t.Fatalf("%d bytes pooled after taking one, want %d", r.bytes.Load(), (poolBytes/size-1)*size)
+	}
+}
