@@ -138,17 +138,9 @@ func AppendTail(b []byte, e *Envelope) []byte {
 	return b
 }
 
-// HeadLen returns len(AppendHead(nil, e)) for a Send or Reply, without
-// encoding: the size of the envelope before its body.
-func HeadLen(e *Envelope) int {
-	if e.Kind == Reply {
-		return 2 + uintLen(e.Corr) + strLen(len(e.Type))
-	}
-	return SendHeadLen(&e.To, &e.From, e.Type)
-}
-
-// SendHeadLen is HeadLen of a Send envelope from from to to with a body
-// of type typ, without an Envelope to fill.
+// SendHeadLen returns len(AppendHead(nil, e)) for a Send envelope e from
+// from to to with a body of type typ, without an Envelope to fill: the
+// size of the envelope before its body.
 func SendHeadLen(to, from *actor.Ref, typ string) int {
 	return 2 + refLen(to) + refLen(from) + strLen(len(typ))
 }
