@@ -115,17 +115,23 @@ func (o *outMsg) release() {
 }
 
 // sendEnvelope returns the envelope of a SEND from from to to, without
-// type and body. to's node is left out (the receiving node is the one the
-// link goes to), and so is from's when it is self, the sending node.
+// type and body (see sendRefs).
 func sendEnvelope(to, from actor.Ref, self string) wire.Envelope {
-	e := wire.Envelope{Kind: wire.Send, To: actor.Ref{Name: to.Name, ID: to.ID}, From: from}
-	if IsClientRef(to) {
-		e.To = to // a reply for a client of another node, routed by that node
+	to, from = sendRefs(to, from, self)
+	return wire.Envelope{Kind: wire.Send, To: to, From: from}
+}
+
+// sendRefs returns to and from as a SEND between nodes carries them: to's
+// node is left out (the receiving node is the one the link goes to), and
+// so is from's when it is self, the sending node.
+func sendRefs(to, from actor.Ref, self string) (actor.Ref, actor.Ref) {
+	if !IsClientRef(to) { // a reply for a client of another node keeps it: that node routes it
+		to = actor.Ref{Name: to.Name, ID: to.ID}
 	}
 	if from.Node == self {
-		e.From.Node = ""
+		from.Node = ""
 	}
-	return e
+	return to, from
 }
 
 // encodeSend encodes a SEND from from to to, all but its head (see
@@ -151,15 +157,10 @@ func (n *Node) encodeSend(to, from actor.Ref, msg any) (*outMsg, error) {
 	return n.checkSize(o)
 }
 
-// sendHeadLen is the size of the head the link writes for a SEND (see
-// sendEnvelope), without building the envelope.
+// sendHeadLen is the size of the head the link writes for a SEND, without
+// building the envelope.
 func (n *Node) sendHeadLen(to, from actor.Ref, typ string) int {
-	if !IsClientRef(to) {
-		to = actor.Ref{Name: to.Name, ID: to.ID}
-	}
-	if from.Node == n.addr {
-		from.Node = ""
-	}
+	to, from = sendRefs(to, from, n.addr)
 	return wire.SendHeadLen(&to, &from, typ)
 }
 
