@@ -41,9 +41,8 @@ type inReader struct {
 	inSend bool   // the last envelope of this message was a SEND or NEXT: a NEXT may follow
 	kept   bool   // a delivered body aliases m's buffer: detach it
 	memo   typeMemo
-	route  route  // of the last SEND of this message
-	lend   []byte // a big body handed over in this one-envelope message: lent (see recycle.go)
-	lent   lentRing
+	route  route    // of the last SEND of this message
+	lent   lentRing // big bodies lent to their receivers (see recycle.go)
 }
 
 // A typeMemo is the last type name a reader looked up in its codec: a
@@ -115,10 +114,6 @@ func (r *inReader) farewell() bool {
 
 func (r *inReader) message() error {
 	err := r.data()
-	if r.lend != nil {
-		r.c.n.recycler.lend(r.lend, r.m.Buffer(), &r.lent)
-		r.lend = nil
-	}
 	if r.kept {
 		r.m.Detach() // delivered bodies live in it: never read into it again
 		r.kept = false
@@ -276,7 +271,9 @@ func (r *inReader) decodeBody() (any, error) {
 	msg, kept, err := codec.decodeBodyOwned(e.Type, e.Body)
 	r.kept = r.kept || kept
 	if b, ok := msg.([]byte); kept && ok && r.isNode && len(r.m.Frames) == 1 {
-		r.lend = b // alone in its buffer: the buffer can be recycled with it
+		// Alone in its buffer: the buffer can be recycled with it. Lent
+		// before the delivery, so that a Recycle at once finds it.
+		r.c.n.recycler.lend(b, r.m.Buffer(), &r.lent)
 	}
 	return msg, err
 }
