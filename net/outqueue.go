@@ -174,6 +174,11 @@ func (q *outQueue) pop() *outMsg {
 	if q.evict.Load() > 0 {
 		q.payEvictions()
 	}
+	return q.unlink()
+}
+
+// unlink removes and returns the head of the FIFO, or nil.
+func (q *outQueue) unlink() *outMsg {
 	o := q.fifo
 	if o == nil {
 		return nil
@@ -215,13 +220,9 @@ func (q *outQueue) payEvictions() {
 		if q.fifo == nil {
 			q.take()
 		}
-		o := q.fifo
+		o := q.unlink()
 		if o == nil {
 			return
-		}
-		q.fifo, o.next = o.next, nil
-		if q.fifo == nil {
-			q.last = nil
 		}
 		q.evict.Add(-1)
 		q.done(1)
