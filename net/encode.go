@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"reflect"
 	"sync"
+	"sync/atomic"
 
 	"github.com/troupe-go/troupe/actor"
 	"github.com/troupe-go/troupe/net/internal/wire"
@@ -15,32 +16,90 @@ import (
 // written by a writer goroutine, which releases it. The message itself is
 // kept so that it can become a dead letter if it never arrives.
 //
-// A SEND is encoded without its head (to, from, type): the link's writer
-// writes the head for the first SEND of a run to one actor, and the
-// others of the run go as NEXT envelopes, without one (see session.add).
-// Its buf then holds two spare bytes, for a NEXT header, the body, and
-// the tail. A SEND of a []byte of refMin bytes or more is not copied here:
-// buf holds the bin header, body is the message itself, which the
-// connection copies straight from the sender's slice into its buffer, or,
-// when big, writes from it by reference (zmtp.Frame) — one copy or none
-// instead of two. The sender must not modify it after Send, as with a
-// local send, whose receiver gets the very slice. Other envelopes are
-// encoded whole in buf.
+// A SEND is encoded without its head (to, from, type): that is its
+// route's, shared by every SEND of a stream (see sendRoute). The link's
+// writer writes the head for the first SEND of a run to one actor, and
+// the others of the run go as NEXT envelopes, without one (see
+// session.add). buf holds the body and the tail. A SEND of a []byte of
+// refMin bytes or more is not copied here: buf holds the bin header, body
+// is the message itself, which the connection copies straight from the
+// sender's slice into its buffer, or, when big, writes from it by
+// reference (zmtp.Frame) — one copy or none instead of two. The sender
+// must not modify it after Send, as with a local send, whose receiver gets
+// the very slice. Other envelopes are encoded whole in buf.
+//
+// The sender's goroutine fills an outMsg and the writer's reads it, on
+// another CPU: each cache line of it crosses between the two for every
+// message, which is what a small message costs most. So an outMsg is two
+// lines: the first holds what the writer clears when it releases it, the
+// second a small body inline, which the writer only reads (it never
+// writes into buf, not even a NEXT's header).
 type outMsg struct {
-	to, from actor.Ref
-	msg      any
-	kind     wire.Kind
-	typ      string // SEND: the body's type name
-	buf      []byte
-	body     []byte   // the payload written by reference, or nil
-	tailAt   int      // SEND: where the tail starts in buf (and body goes)
-	size     int      // the encoded envelope's size, head included
-	next     *outMsg  // in a link's outQueue
-	lent     *lentBuf // a received big body sent on: released when acknowledged
+	// First cache line: written by the sender, cleared by release.
+	route *sendRoute // to, from, type: shared by the SENDs of a stream
+	msg   any
+	next  *outMsg  // in a link's outQueue
+	lent  *lentBuf // a received big body sent on: released when acknowledged
+	body  []byte   // the payload written by reference, or nil
+	size  int      // the encoded envelope's size, head included
+
+	// Second cache line: written by the sender only.
+	buf    []byte // the body (or its bin header) and tail; inline at first
+	tailAt int32  // SEND: where the tail starts in buf (and body goes)
+	kind   wire.Kind
+	inline [inlineLen]byte
 }
 
-// spare is the room a SEND's buf keeps for the header of a NEXT.
-const spare = len(wire.NextHeader)
+// inlineLen is the room for an envelope inside its outMsg, which makes it
+// 128 bytes: a small body (a message with a number or two) and its tail
+// need no buffer of their own.
+const inlineLen = 128 - 100
+
+// A sendRoute is what the SENDs of a stream have in common: the parties,
+// the body's type, and so the head the link writes for the first of a
+// run. It is made by a sender and never changed, so the CPUs of all the
+// goroutines that use it keep it in their caches; SENDs of one route are
+// recognised by the pointer (see outMsg.sameSend).
+type sendRoute struct {
+	to, from actor.Ref
+	typ      string
+	head     []byte // AppendHead of the SEND, as the link writes it
+	pending  bool   // from is a reply ref of this node (see session.track)
+}
+
+// routeSlots is the size of a node's table of recent routes: a node
+// that sends to a few dozen actors at once finds each stream's route
+// there instead of making one for each message.
+const routeSlots = 64
+
+// routeOf returns the route of a SEND from from to to of type typ: the one
+// in the node's table, or a new one, which replaces whatever was in its
+// slot.
+func (n *Node) routeOf(to, from actor.Ref, typ string) *sendRoute {
+	slot := &n.routes[routeHash(to, from, typ)%routeSlots]
+	if r := slot.Load(); r != nil && r.to == to && r.from == from && r.typ == typ {
+		return r
+	}
+	r := n.newRoute(to, from, typ)
+	slot.Store(r)
+	return r
+}
+
+// routeHash spreads routes over the table by what is cheap to read.
+func routeHash(to, from actor.Ref, typ string) uint64 {
+	h := to.ID*0x9e3779b97f4a7c15 ^ from.ID*0xc2b2ae3d27d4eb4f ^ uint64(len(to.Name))<<17 ^ uint64(len(typ))<<29
+	if k := len(to.Name); k > 0 {
+		h ^= uint64(to.Name[k-1]) << 37
+	}
+	return h ^ h>>32
+}
+
+func (n *Node) newRoute(to, from actor.Ref, typ string) *sendRoute {
+	e := sendEnvelope(to, from, n.addr)
+	e.Type = typ
+	return &sendRoute{to: to, from: from, typ: typ, head: wire.AppendHead(nil, &e),
+		pending: actor.IsReplyRef(from) && n.isSelf(from.Node)}
+}
 
 // refMin is the smallest []byte SEND body that is not copied into the
 // envelope's buffer: below it, one copy of a few bytes costs less than a
@@ -53,7 +112,11 @@ const refMin = 64
 // messages) go to the garbage collector.
 const maxPooled = 64 << 10
 
-var outPool = sync.Pool{New: func() any { return &outMsg{buf: make([]byte, 0, 256)} }}
+var outPool = sync.Pool{New: func() any {
+	o := new(outMsg)
+	o.buf = o.inline[:0]
+	return o
+}}
 
 // In the frames below, only the sender's own slice (body) goes as a
 // frame's Body, which the connection may keep by reference until it
@@ -65,14 +128,11 @@ var outPool = sync.Pool{New: func() any { return &outMsg{buf: make([]byte, 0, 25
 func (o *outMsg) frame() zmtp.Frame { return zmtp.Frame{Head: o.buf} }
 
 // appendHead appends the head of the SEND o (to, from, type) to b, then
-// the bin header of a body sent by reference: the Head of its frame. self
-// is the sending node's address, which the envelope leaves out.
-func (o *outMsg) appendHead(b []byte, self string) []byte {
-	e := sendEnvelope(o.to, o.from, self)
-	e.Type = o.typ
-	b = wire.AppendHead(b, &e)
+// the bin header of a body sent by reference: the Head of its frame.
+func (o *outMsg) appendHead(b []byte) []byte {
+	b = append(b, o.route.head...)
 	if o.body != nil {
-		b = append(b, o.buf[spare:o.tailAt]...)
+		b = append(b, o.buf[:o.tailAt]...)
 	}
 	return b
 }
@@ -81,37 +141,93 @@ func (o *outMsg) appendHead(b []byte, self string) []byte {
 // appendHead).
 func (o *outMsg) sendFrame(head []byte) zmtp.Frame {
 	if o.body == nil {
-		return zmtp.Frame{Head: head, Tail: o.buf[spare:]}
+		return zmtp.Frame{Head: head, Tail: o.buf}
 	}
 	return zmtp.Frame{Head: head, Body: o.body, Tail: o.buf[o.tailAt:]}
 }
 
-// nextFrame returns the SEND o as a NEXT envelope: a NEXT header, written
-// into the spare bytes of buf, and the body.
-func (o *outMsg) nextFrame() zmtp.Frame {
-	copy(o.buf, wire.NextHeader[:])
+// nextFrame returns the SEND o as a NEXT envelope: a NEXT header and the
+// body. The header of a body sent by reference is appended to scratch,
+// which is returned.
+func (o *outMsg) nextFrame(scratch []byte) (zmtp.Frame, []byte) {
 	if o.body == nil {
-		return zmtp.Frame{Head: o.buf[:o.tailAt]}
+		return zmtp.Frame{Head: wire.NextHeader[:], Tail: o.buf[:o.tailAt]}, scratch
 	}
-	return zmtp.Frame{Head: o.buf[:o.tailAt], Body: o.body}
+	at := len(scratch)
+	scratch = append(append(scratch, wire.NextHeader[:]...), o.buf[:o.tailAt]...)
+	return zmtp.Frame{Head: scratch[at:len(scratch):len(scratch)], Body: o.body}, scratch
 }
 
 // nextSize is the size of the SEND o as a NEXT envelope.
-func (o *outMsg) nextSize() int { return o.tailAt + len(o.body) }
+func (o *outMsg) nextSize() int { return len(wire.NextHeader) + int(o.tailAt) + len(o.body) }
 
 // sameSend reports whether o is a SEND like first (to, from, type; corr
 // is always 0 between nodes): then it can travel as a NEXT after it.
 func (o *outMsg) sameSend(first *outMsg) bool {
-	return o.kind == wire.Send && o.typ == first.typ && o.to == first.to && o.from == first.from
+	if o.kind != wire.Send {
+		return false
+	}
+	a, b := o.route, first.route
+	return a == b || a.typ == b.typ && a.to == b.to && a.from == b.from
 }
 
+// release gives o back to the pool.
 func (o *outMsg) release() {
-	o.to, o.from, o.msg, o.body, o.typ, o.next, o.lent = actor.Ref{}, actor.Ref{}, nil, nil, "", nil, nil
-	if cap(o.buf) > maxPooled {
-		o.buf = nil
-	}
-	o.buf = o.buf[:0]
+	o.clear()
 	outPool.Put(o)
+}
+
+// clear readies o for reuse. It clears only the first cache line (the
+// references that would keep memory alive); the second is the sender's
+// to write.
+func (o *outMsg) clear() {
+	o.route, o.msg, o.next, o.lent, o.body = nil, nil, nil, nil, nil
+	if cap(o.buf) > maxPooled {
+		o.buf = o.inline[:0]
+	}
+}
+
+// An outFree hands the outMsgs that a link's writer has written back to
+// the link's senders, a batch at a time, instead of through outPool, whose
+// per-CPU caches make every message a steal when the sender and the
+// writer run on different CPUs. A sender takes the whole chain (so no
+// other can hold a pointer into it), keeps one and puts the rest back if
+// the slot is still empty; what does not fit goes to the pool.
+type outFree struct {
+	top atomic.Pointer[outMsg] // a chain of cleared outMsgs, linked by next
+}
+
+// get returns a cleared outMsg.
+func (f *outFree) get() *outMsg {
+	o := f.top.Swap(nil)
+	if o == nil {
+		return outPool.Get().(*outMsg)
+	}
+	if rest := o.next; rest != nil {
+		o.next = nil
+		if !f.top.CompareAndSwap(nil, rest) {
+			poolChain(rest)
+		}
+	}
+	return o
+}
+
+// put gives the chain of cleared outMsgs that starts at first to the
+// senders, or to the pool if they have one already.
+func (f *outFree) put(first *outMsg) {
+	if first != nil && !f.top.CompareAndSwap(nil, first) {
+		poolChain(first)
+	}
+}
+
+// poolChain puts a chain of cleared outMsgs in outPool.
+func poolChain(o *outMsg) {
+	for o != nil {
+		next := o.next
+		o.next = nil
+		outPool.Put(o)
+		o = next
+	}
 }
 
 // sendEnvelope returns the envelope of a SEND from from to to, without
@@ -135,15 +251,25 @@ func sendRefs(to, from actor.Ref, self string) (actor.Ref, actor.Ref) {
 }
 
 // encodeSend encodes a SEND from from to to, all but its head (see
-// outMsg): its body, between two spare bytes and its tail (corr 0).
+// outMsg): its body and its tail (corr 0).
 func (n *Node) encodeSend(to, from actor.Ref, msg any) (*outMsg, error) {
+	return n.encodeSendFrom(nil, to, from, msg)
+}
+
+// encodeSendFrom is encodeSend with an outMsg from free, if not nil.
+func (n *Node) encodeSendFrom(free *outFree, to, from actor.Ref, msg any) (*outMsg, error) {
 	name, err := n.nameOf(msg)
 	if err != nil {
 		return nil, err
 	}
-	o := outPool.Get().(*outMsg)
-	o.to, o.from, o.msg, o.kind, o.typ = to, from, msg, wire.Send, name
-	b := append(o.buf[:0], make([]byte, spare)...)
+	var o *outMsg
+	if free != nil {
+		o = free.get()
+	} else {
+		o = outPool.Get().(*outMsg)
+	}
+	o.route, o.msg, o.kind = n.routeOf(to, from, name), msg, wire.Send
+	b := o.buf[:0]
 	if p, ok := msg.([]byte); ok && len(p) >= refMin {
 		o.body, b = p, wire.AppendBinHeader(b, len(p))
 		o.lent = n.recycler.hold(p)
@@ -151,17 +277,10 @@ func (n *Node) encodeSend(to, from actor.Ref, msg any) (*outMsg, error) {
 		o.release()
 		return nil, err
 	}
-	o.tailAt = len(b)
+	o.tailAt = int32(len(b))
 	o.buf = wire.AppendUint(b, 0)
-	o.size = len(o.buf) + len(o.body) + n.sendHeadLen(to, from, name) - spare
+	o.size = len(o.route.head) + len(o.buf) + len(o.body)
 	return n.checkSize(o)
-}
-
-// sendHeadLen is the size of the head the link writes for a SEND, without
-// building the envelope.
-func (n *Node) sendHeadLen(to, from actor.Ref, typ string) int {
-	to, from = sendRefs(to, from, n.addr)
-	return wire.SendHeadLen(&to, &from, typ)
 }
 
 // encodeReply encodes an answer for the foreign client request that the
@@ -182,7 +301,7 @@ func (n *Node) encodeReply(to, from actor.Ref, msg any) (*outMsg, error) {
 // not two. (SENDs: encodeSend.)
 func (n *Node) encode(e *wire.Envelope, to, from actor.Ref, msg any) (*outMsg, error) {
 	o := outPool.Get().(*outMsg)
-	o.to, o.from, o.msg, o.kind = to, from, msg, e.Kind
+	o.route, o.msg, o.kind = &sendRoute{to: to, from: from}, msg, e.Kind
 	if e.Kind != wire.Send && e.Kind != wire.Reply {
 		o.buf = wire.Append(o.buf[:0], e)
 		o.size = len(o.buf)
@@ -199,7 +318,7 @@ func (n *Node) encode(e *wire.Envelope, to, from actor.Ref, msg any) (*outMsg, e
 		o.release()
 		return nil, err
 	}
-	o.tailAt, o.typ = len(b), name
+	o.tailAt = int32(len(b))
 	o.buf = wire.AppendTail(b, e)
 	o.size = len(o.buf)
 	return n.checkSize(o)

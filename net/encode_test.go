@@ -23,7 +23,7 @@ func TestEncodeBigBytesByReference(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%d bytes: %v", size, err)
 		}
-		f := o.sendFrame(o.appendHead(nil, n.Address()))
+		f := o.sendFrame(o.appendHead(nil))
 		if byRef := size >= refMin; byRef != (len(f.Body) == size && size > 0 && &f.Body[0] == &body[0]) {
 			t.Fatalf("%d bytes: body by reference %v, want %v", size, !byRef, byRef)
 		}
@@ -36,7 +36,7 @@ func TestEncodeBigBytesByReference(t *testing.T) {
 		if o.size != len(got) {
 			t.Fatalf("%d bytes: size %d, the frame has %d", size, o.size, len(got))
 		}
-		next := o.nextFrame()
+		next, _ := o.nextFrame(nil)
 		e2 := wire.Envelope{Kind: wire.Next, Body: e.Body}
 		if got, want := bytes.Join([][]byte{next.Head, next.Body, next.Tail}, nil), wire.Append(nil, &e2); !bytes.Equal(got, want) {
 			t.Fatalf("%d bytes: the NEXT frame's pieces are not the envelope wire.Append writes", size)
@@ -72,9 +72,9 @@ func TestPooledBuffersAreCopied(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			f := o.sendFrame(o.appendHead(nil, n.Address()))
+			f := o.sendFrame(o.appendHead(nil))
 			if next {
-				f = o.nextFrame()
+				f, _ = o.nextFrame(nil)
 			}
 			if b, ok := msg.([]byte); ok {
 				if &f.Body[0] != &b[0] {
@@ -106,10 +106,76 @@ func TestEncodeSendSize(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		f := o.sendFrame(o.appendHead(nil, n.Address()))
+		f := o.sendFrame(o.appendHead(nil))
 		if got := f.Len(); o.size != got {
 			t.Errorf("case %d: size %d, the frame has %d bytes", i, o.size, got)
 		}
 		o.release()
+	}
+}
+
+// TestRouteOf checks that the SENDs of one stream share their route, that
+// SENDs differing in any party or in type do not, and that a route's head
+// is the head the link would write for its SENDs.
+func TestRouteOf(t *testing.T) {
+	_, n := startNode(t, endpoint(t, "tcp"))
+	other := "tcp://127.0.0.1:1"
+	base := struct {
+		to, from actor.Ref
+		typ      string
+	}{actor.Ref{Node: other, Name: "sink", ID: 7}, actor.Ref{Node: n.Address(), Name: "src", ID: 9}, "t"}
+	r := n.routeOf(base.to, base.from, base.typ)
+	if again := n.routeOf(base.to, base.from, base.typ); again != r {
+		t.Fatal("the same parties and type got a new route")
+	}
+	e := sendEnvelope(base.to, base.from, n.Address())
+	e.Type = base.typ
+	if !bytes.Equal(r.head, wire.AppendHead(nil, &e)) {
+		t.Fatal("the route's head is not the SEND's head")
+	}
+	variants := []struct {
+		to, from actor.Ref
+		typ      string
+	}{
+		{actor.Ref{Node: other, Name: "sink", ID: 8}, base.from, base.typ},
+		{actor.Ref{Node: other, Name: "sinK", ID: 7}, base.from, base.typ},
+		{base.to, actor.Ref{Node: n.Address(), Name: "src", ID: 10}, base.typ},
+		{base.to, base.from, "u"},
+	}
+	for i, v := range variants {
+		got := n.routeOf(v.to, v.from, v.typ)
+		if got == r || got.to != v.to || got.from != v.from || got.typ != v.typ {
+			t.Fatalf("variant %d: route %+v", i, got)
+		}
+	}
+	reply := actor.Ref{Node: n.Address()}
+	for bit := 0; bit < 64 && !actor.IsReplyRef(reply); bit++ {
+		reply.ID = 1 << bit
+	}
+	if !n.routeOf(base.to, reply, base.typ).pending || r.pending {
+		t.Fatal("only a route from one of this node's reply refs is pending")
+	}
+}
+
+// TestOutFree checks the chain of written outMsgs handed back to senders:
+// get takes them in order and returns fresh ones once the chain is used
+// up; a chain put while another waits goes to the pool, not over it.
+func TestOutFree(t *testing.T) {
+	var f outFree
+	chain := []*outMsg{new(outMsg), new(outMsg), new(outMsg)}
+	chain[0].next, chain[1].next = chain[1], chain[2]
+	f.put(chain[0])
+	other := new(outMsg)
+	f.put(other) // the slot is taken: pooled
+	for i, want := range chain {
+		if got := f.get(); got != want || got.next != nil {
+			t.Fatalf("get %d: %p (next %p), want %p", i, got, got.next, want)
+		}
+	}
+	if f.top.Load() != nil {
+		t.Fatal("the chain is used up but the slot is not empty")
+	}
+	if o := f.get(); o == nil || o == chain[0] || o == chain[1] || o == chain[2] {
+		t.Fatal("an empty slot did not give a fresh outMsg")
 	}
 }

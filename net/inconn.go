@@ -121,7 +121,7 @@ func (c *inConn) Dropped(msg any, why mailbox.DropReason) {
 	} else {
 		c.stats[cDropped].Add(1)
 	}
-	c.n.sys.DeadLetter(o.to, o.from, o.msg, reason)
+	c.n.sys.DeadLetter(o.route.to, o.route.from, o.msg, reason)
 	o.release()
 }
 

@@ -277,7 +277,7 @@ func (l *link) lost(s *session, cause error) {
 	l.conn.Store(nil)
 	_ = s.applyAcks()
 	if n := s.unacked.len(); n > 0 {
-		s.unacked.drain(func(r record) { l.n.sys.DeadLetter(r.to, r.from, r.msg, actor.ReasonRemote) })
+		s.unacked.drain(func(r record) { l.n.sys.DeadLetter(r.route.to, r.route.from, r.msg, actor.ReasonRemote) })
 		l.stats[cRemoteDead].Add(uint64(n))
 		l.n.log.Warn("net: messages lost with a link", "node", l.addr, "unacknowledged", n, "err", cause)
 	}

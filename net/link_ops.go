@@ -60,14 +60,14 @@ func (l *link) dropped(o *outMsg, why mailbox.DropReason) {
 		return
 	}
 	l.stats[cDropped].Add(1)
-	l.n.sys.DeadLetter(o.to, o.from, o.msg, actor.ReasonDropped)
+	l.n.sys.DeadLetter(o.route.to, o.route.from, o.msg, actor.ReasonDropped)
 	o.release()
 }
 
 // lose dead-letters an envelope that will never be written.
 func (l *link) lose(o *outMsg) {
 	l.stats[cRemoteDead].Add(1)
-	l.n.sys.DeadLetter(o.to, o.from, o.msg, actor.ReasonRemote)
+	l.n.sys.DeadLetter(o.route.to, o.route.from, o.msg, actor.ReasonRemote)
 	o.release()
 }
 

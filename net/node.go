@@ -41,8 +41,9 @@ type Node struct {
 	kinds atomic.Pointer[map[string]kind]    // see RegisterKind
 	stats counters                           // node-wide events and closed connections
 
-	lastType atomic.Pointer[typeName] // the last message type encoded, with its name (see nameOf)
-	recycler recycler                 // big received bodies given back (see Recycle)
+	lastType atomic.Pointer[typeName]              // the last message type encoded, with its name (see nameOf)
+	routes   [routeSlots]atomic.Pointer[sendRoute] // recent SEND routes (see routeOf)
+	recycler recycler                              // big received bodies given back (see Recycle)
 
 	linkReq  chan linkReq    // to the manager: find or make a link
 	accepted chan *zmtp.Conn // to the manager: from the accept loops

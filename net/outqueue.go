@@ -26,6 +26,7 @@ import (
 // message instead, so the queue stays bounded.
 type outQueue struct {
 	top      atomic.Pointer[outMsg] // pushed SENDs, newest first
+	free     outFree                // written outMsgs, back to the senders
 	queued   atomic.Int64           // pushed and neither taken by a write nor discarded
 	evict    atomic.Int64           // DropOldest: old SENDs the consumer owes an eviction
 	sleeping atomic.Bool            // the consumer waits for a push: wake it

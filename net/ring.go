@@ -1,14 +1,12 @@
 package net
 
-import "github.com/troupe-go/troupe/actor"
-
 // A record is what a link keeps of a SEND it wrote until the peer
 // acknowledges it: enough to dead-letter it if the connection breaks.
 type record struct {
-	to, from actor.Ref
-	msg      any
-	size     int
-	lent     *lentBuf // a received big body sent on (see recycle.go)
+	route *sendRoute // to and from
+	msg   any
+	size  int
+	lent  *lentBuf // a received big body sent on (see recycle.go)
 }
 
 // A ring is a FIFO of records that grows as needed; the unacknowledged

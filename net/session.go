@@ -6,7 +6,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/troupe-go/troupe/actor"
 	"github.com/troupe-go/troupe/net/internal/wire"
 	"github.com/troupe-go/troupe/net/internal/zmtp"
 )
@@ -213,10 +212,10 @@ func (s *session) add(o *outMsg) {
 	var frame zmtp.Frame
 	switch {
 	case next:
-		frame = o.nextFrame()
+		frame, s.heads = o.nextFrame(s.heads)
 	case o.kind == wire.Send:
 		at := len(s.heads)
-		s.heads = o.appendHead(s.heads, s.l.n.addr)
+		s.heads = o.appendHead(s.heads)
 		s.first, frame = o, o.sendFrame(s.heads[at:len(s.heads):len(s.heads)])
 	default:
 		s.first, frame = nil, o.frame()
@@ -247,20 +246,32 @@ func (s *session) emit() {
 	st[cBytesOut].Add(uint64(s.size))
 	s.unflushed += len(s.batch)
 	s.wrote = true
-	for i, o := range s.batch {
-		o.release()
-		s.batch[i], s.frames[i] = nil, zmtp.Frame{}
-	}
+	s.recycle()
 	s.batch, s.frames, s.size, s.first, s.heads = s.batch[:0], s.frames[:0], 0, nil, s.heads[:0]
+}
+
+// recycle gives the batch's outMsgs back to the link's senders (see
+// outFree). The slices keep their stale entries, which the next batch
+// overwrites, except the senders' bodies, which must not be kept alive.
+func (s *session) recycle() {
+	var chain *outMsg
+	for i := len(s.batch) - 1; i >= 0; i-- {
+		o := s.batch[i]
+		o.clear()
+		o.next, chain = chain, o
+		if s.frames[i].Body != nil {
+			s.frames[i].Body = nil
+		}
+	}
+	s.l.sends.free.put(chain)
 }
 
 func (s *session) track(o *outMsg) {
 	s.sent++
-	s.unacked.push(record{to: o.to, from: o.from, msg: o.msg, size: o.size, lent: o.lent})
-	o.lent = nil // the record holds it now
+	s.unacked.push(record{route: o.route, msg: o.msg, size: o.size, lent: o.lent})
 	s.inFlight += o.size
-	if actor.IsReplyRef(o.from) && s.l.n.isSelf(o.from.Node) {
-		s.l.pending[o.from] = struct{}{}
+	if o.route.pending {
+		s.l.pending[o.route.from] = struct{}{}
 	}
 }
 

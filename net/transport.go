@@ -45,7 +45,7 @@ func (n *Node) Send(ctx context.Context, to, from actor.Ref, msg any) error {
 	if err != nil {
 		return n.refuse(to, from, msg, err, actor.ReasonNotFound)
 	}
-	o, err := n.encodeSend(to, from, msg)
+	o, err := n.encodeSendFrom(&l.sends.free, to, from, msg)
 	if err != nil {
 		return n.refuseEncoding(to, from, msg, err)
 	}
@@ -96,7 +96,7 @@ func (n *Node) post(ctx context.Context, q *mailbox.Mailbox, st *counters, o *ou
 // postFailed dead-letters and counts o, which a queue with the policy
 // refused with err.
 func (n *Node) postFailed(policy mailbox.Policy, st *counters, o *outMsg, err error, dest string) error {
-	to, from, msg := o.to, o.from, o.msg
+	to, from, msg := o.route.to, o.route.from, o.msg
 	o.release()
 	reason := actor.ReasonFull
 	switch {
