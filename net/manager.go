@@ -54,15 +54,27 @@ func (n *Node) manage() {
 // or again after the last one expired.
 func (n *Node) linkFor(addr string) (*link, error) {
 	if l := (*n.links.Load())[addr]; l != nil && !l.finished.Load() {
+		n.remember(l, addr)
 		return l, nil
 	}
 	r := linkReq{addr: addr, reply: make(chan linkResult, 1)}
 	select {
 	case n.linkReq <- r:
 		res := <-r.reply
+		if res.l != nil {
+			n.remember(res.l, addr)
+		}
 		return res.l, res.err
 	case <-n.stop:
 		return nil, ErrClosed
+	}
+}
+
+// remember makes l, found for addr, the link Send tries first, unless addr
+// is only an alias of it.
+func (n *Node) remember(l *link, addr string) {
+	if l.addr == addr && n.lastLink.Load() != l && !n.isSelf(addr) {
+		n.lastLink.Store(l)
 	}
 }
 

@@ -43,6 +43,7 @@ type Node struct {
 
 	lastType atomic.Pointer[typeName]              // the last message type encoded, with its name (see nameOf)
 	routes   [routeSlots]atomic.Pointer[sendRoute] // recent SEND routes (see routeOf)
+	lastLink atomic.Pointer[link]                  // the link linkFor found last, if found by its own address
 	recycler recycler                              // big received bodies given back (see Recycle)
 
 	linkReq  chan linkReq    // to the manager: find or make a link

@@ -25,6 +25,12 @@ import (
 // the caller's slice later, so it must not be modified after Send (as with
 // a local send, whose receiver gets the very slice).
 func (n *Node) Send(ctx context.Context, to, from actor.Ref, msg any) error {
+	if l := n.lastLink.Load(); l != nil && l.addr == to.Node && (to.Name != "" || to.ID != 0) && !n.closing.Load() {
+		// The node the last send went to (a link's own address is never
+		// this node's, nor a client's): the checks below cost a stream
+		// of small messages more than its link's queue.
+		return n.sendOn(ctx, l, to.Node, to, from, msg)
+	}
 	switch {
 	case n.closing.Load():
 		return n.refuse(to, from, msg, ErrClosed, actor.ReasonNotFound)
@@ -45,6 +51,12 @@ func (n *Node) Send(ctx context.Context, to, from actor.Ref, msg any) error {
 	if err != nil {
 		return n.refuse(to, from, msg, err, actor.ReasonNotFound)
 	}
+	return n.sendOn(ctx, l, addr, to, from, msg)
+}
+
+// sendOn encodes msg and queues it on l, the link to addr, or to the link
+// that replaces l if l has just expired.
+func (n *Node) sendOn(ctx context.Context, l *link, addr string, to, from actor.Ref, msg any) error {
 	o, err := n.encodeSendFrom(&l.sends.free, to, from, msg)
 	if err != nil {
 		return n.refuseEncoding(to, from, msg, err)
