@@ -190,12 +190,18 @@ func (o *outMsg) clear() {
 // An outFree hands the outMsgs that a link's writer has written back to
 // the link's senders, a batch at a time, instead of through outPool, whose
 // per-CPU caches make every message a steal when the sender and the
-// writer run on different CPUs. A sender takes the whole chain (so no
-// other can hold a pointer into it), keeps one and puts the rest back if
-// the slot is still empty; what does not fit goes to the pool.
+// writer run on different CPUs. Whoever takes the chain takes all of it
+// (so no other can hold a pointer into it): a sender keeps one outMsg and
+// puts the rest back if the slot is still empty; the writer adds a batch
+// in front, up to maxFree outMsgs. What does not fit goes to the pool.
 type outFree struct {
 	top atomic.Pointer[outMsg] // a chain of cleared outMsgs, linked by next
 }
+
+// maxFree bounds a link's chain of free outMsgs (128 bytes each).
+const maxFree = 4096
+
+// In a chain, the first outMsg's size is the chain's length.
 
 // get returns a cleared outMsg.
 func (f *outFree) get() *outMsg {
@@ -204,18 +210,27 @@ func (f *outFree) get() *outMsg {
 		return outPool.Get().(*outMsg)
 	}
 	if rest := o.next; rest != nil {
-		o.next = nil
+		rest.size = o.size - 1
 		if !f.top.CompareAndSwap(nil, rest) {
 			poolChain(rest)
 		}
 	}
+	o.next, o.size = nil, 0
 	return o
 }
 
-// put gives the chain of cleared outMsgs that starts at first to the
-// senders, or to the pool if they have one already.
-func (f *outFree) put(first *outMsg) {
-	if first != nil && !f.top.CompareAndSwap(nil, first) {
+// put gives the senders the chain of n cleared outMsgs from first to last,
+// in front of what they have not taken yet.
+func (f *outFree) put(first, last *outMsg, n int) {
+	if old := f.top.Swap(nil); old != nil {
+		if n+old.size > maxFree {
+			poolChain(old)
+		} else {
+			last.next, n = old, n+old.size
+		}
+	}
+	first.size = n
+	if !f.top.CompareAndSwap(nil, first) {
 		poolChain(first)
 	}
 }

@@ -158,24 +158,39 @@ func TestRouteOf(t *testing.T) {
 }
 
 // TestOutFree checks the chain of written outMsgs handed back to senders:
-// get takes them in order and returns fresh ones once the chain is used
-// up; a chain put while another waits goes to the pool, not over it.
+// get takes them in order, newest batch first, and returns fresh ones once
+// the chain is used up; a batch that would make the chain longer than
+// maxFree replaces it.
 func TestOutFree(t *testing.T) {
 	var f outFree
-	chain := []*outMsg{new(outMsg), new(outMsg), new(outMsg)}
-	chain[0].next, chain[1].next = chain[1], chain[2]
-	f.put(chain[0])
-	other := new(outMsg)
-	f.put(other) // the slot is taken: pooled
-	for i, want := range chain {
-		if got := f.get(); got != want || got.next != nil {
-			t.Fatalf("get %d: %p (next %p), want %p", i, got, got.next, want)
+	batch := func(n int) []*outMsg {
+		b := make([]*outMsg, n)
+		for i := range b {
+			b[i] = new(outMsg)
+			if i > 0 {
+				b[i-1].next = b[i]
+			}
+		}
+		return b
+	}
+	older, newer := batch(2), batch(3)
+	f.put(older[0], older[1], 2)
+	f.put(newer[0], newer[2], 3)
+	for i, want := range append(newer, older...) {
+		if got := f.get(); got != want || got.next != nil || got.size != 0 {
+			t.Fatalf("get %d: %p (next %p, size %d), want %p", i, got, got.next, got.size, want)
 		}
 	}
 	if f.top.Load() != nil {
 		t.Fatal("the chain is used up but the slot is not empty")
 	}
-	if o := f.get(); o == nil || o == chain[0] || o == chain[1] || o == chain[2] {
+	if o := f.get(); o == nil || o == older[0] || o == newer[0] {
 		t.Fatal("an empty slot did not give a fresh outMsg")
+	}
+	big := batch(maxFree)
+	f.put(older[0], older[1], 2)
+	f.put(big[0], big[maxFree-1], maxFree)
+	if top := f.top.Load(); top != big[0] || top.size != maxFree || big[maxFree-1].next != nil {
+		t.Fatal("a batch of maxFree did not replace the chain")
 	}
 }

@@ -263,7 +263,9 @@ func (s *session) recycle() {
 			s.frames[i].Body = nil
 		}
 	}
-	s.l.sends.free.put(chain)
+	if chain != nil {
+		s.l.sends.free.put(chain, s.batch[len(s.batch)-1], len(s.batch))
+	}
 }
 
 func (s *session) track(o *outMsg) {
