@@ -7,7 +7,9 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -25,8 +27,8 @@ func TestMain(m *testing.M) {
 }
 
 var (
-	w5OneWay  = regexp.MustCompile(`^W5 one-way: 2000 messages, .*two processes\): ([0-9.]+( [kM])?) msgs/s \(([0-9.]+) s from first to last\)$`)
-	w5Request = regexp.MustCompile(`^W5 request/reply: 200 sequential requests, .*two processes\): p50 ([0-9.]+) µs, p99 ([0-9.]+) µs, mean ([0-9.]+) µs$`)
+	w5OneWay  = regexp.MustCompile(`^W5 one-way: 2000 messages, .*two processes, GOMAXPROCS=([0-9]+) each\): ([0-9.]+( [kM])?) msgs/s \(([0-9.]+) s from first to last\)$`)
+	w5Request = regexp.MustCompile(`^W5 request/reply: 200 sequential requests, .*two processes, GOMAXPROCS=([0-9]+) each\): p50 ([0-9.]+) µs, p99 ([0-9.]+) µs, mean ([0-9.]+) µs$`)
 )
 
 // TestQuickRun runs every measurement for real, two processes each, with
@@ -40,19 +42,20 @@ func TestQuickRun(t *testing.T) {
 	if err := runCLI(ctx, args, &stdout, &stderr); err != nil {
 		t.Fatalf("runCLI: %v\nstderr: %s", err, stderr.String())
 	}
-	lines := strings.Split(strings.TrimSpace(stdout.String()), "\n")
-	if len(lines) != 2 || !w5OneWay.MatchString(lines[0]) || !w5Request.MatchString(lines[1]) {
-		t.Errorf("W5 printed:\n%s\nwant a one-way line and a request/reply line", stdout.String())
+	want := []int{runtime.GOMAXPROCS(0)}
+	if runtime.NumCPU() > 1 {
+		want = append(want, 1) // and again with one core for each process
 	}
+	checkW5(t, stdout.String(), want)
 	if stderr.Len() != 0 {
 		t.Errorf("quiet by default, but stderr has %q", stderr.String())
 	}
 	recs := readRecords(t, out)
-	var got, want []string
+	var got, wantRecs []string
 	for _, tr := range []string{"tcp", "ipc"} {
 		for _, k := range []bysize.Kind{bysize.Throughput, bysize.Latency} {
 			for _, s := range []string{"1 B", "4 kB", "1 MB"} {
-				want = append(want, tr+" "+string(k)+" "+s)
+				wantRecs = append(wantRecs, tr+" "+string(k)+" "+s)
 			}
 		}
 	}
@@ -60,8 +63,40 @@ func TestQuickRun(t *testing.T) {
 		got = append(got, r.Transport+" "+string(r.Kind)+" "+bysize.Label(r.Size))
 		checkRecord(t, r)
 	}
-	if !slices.Equal(got, want) {
-		t.Errorf("records in order:\n got %q\nwant %q", got, want)
+	if !slices.Equal(got, wantRecs) {
+		t.Errorf("records in order:\n got %q\nwant %q", got, wantRecs)
+	}
+}
+
+// checkW5 checks that out is W5's report: a one-way line and a
+// request/reply line for each GOMAXPROCS in procs, in order.
+func checkW5(t *testing.T, out string, procs []int) {
+	t.Helper()
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 2*len(procs) {
+		t.Fatalf("W5 printed:\n%s\nwant a one-way and a request/reply line for GOMAXPROCS %v", out, procs)
+	}
+	for i, p := range procs {
+		oneWay, request := w5OneWay.FindStringSubmatch(lines[2*i]), w5Request.FindStringSubmatch(lines[2*i+1])
+		if oneWay == nil || request == nil || oneWay[1] != strconv.Itoa(p) || request[1] != strconv.Itoa(p) {
+			t.Errorf("W5 printed:\n%s\nwant lines %d and %d for GOMAXPROCS=%d", out, 2*i+1, 2*i+2, p)
+		}
+	}
+}
+
+// TestW5Procs runs W5 with -procs 1: once, with one core for each process,
+// after which this process has its GOMAXPROCS back.
+func TestW5Procs(t *testing.T) {
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+	defer cancel()
+	before := runtime.GOMAXPROCS(0)
+	var stdout, stderr bytes.Buffer
+	if err := runCLI(ctx, []string{"-mode", "w5", "-quick", "-procs", "1", "-timeout", "20s"}, &stdout, &stderr); err != nil {
+		t.Fatalf("runCLI: %v\nstderr: %s", err, stderr.String())
+	}
+	checkW5(t, stdout.String(), []int{1})
+	if after := runtime.GOMAXPROCS(0); after != before {
+		t.Errorf("GOMAXPROCS %d after the run, %d before", after, before)
 	}
 }
 
@@ -106,7 +141,7 @@ func checkRecord(t *testing.T, r bysize.Record) {
 func TestFlagsRejected(t *testing.T) {
 	bad := [][]string{
 		{"-mode", "w6"}, {"-sizes", "0"}, {"-sizes", "1,1"}, {"-transport", "udp"}, {"-kind", "speed"},
-		{"-scale", "0"}, {"-timeout", "0s"}, {"-messages", "1"}, {"-requests", "0"}, {"extra"}, {"-nosuchflag"},
+		{"-scale", "0"}, {"-timeout", "0s"}, {"-procs", "-1"}, {"-messages", "1"}, {"-requests", "0"}, {"extra"}, {"-nosuchflag"},
 	}
 	for _, args := range bad {
 		var stderr bytes.Buffer

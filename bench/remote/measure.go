@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"strconv"
 	"time"
 
@@ -34,6 +35,16 @@ type runner struct {
 	timeout     time.Duration // per measurement
 	peerProfile string        // CPU profile file of the peers, or ""
 	peerTrace   string        // execution trace file of the peers, or ""
+	procs       int           // GOMAXPROCS of both processes, or 0 for Go's default
+}
+
+// withProcs runs fn with GOMAXPROCS set to r.procs in this process (the
+// peer sets its own: see peerArgs), unless r.procs is 0.
+func (r runner) withProcs(fn func() error) error {
+	if r.procs > 0 {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(r.procs))
+	}
+	return fn()
 }
 
 // bound gives one measurement its time limit.
@@ -49,13 +60,24 @@ func (r runner) peerArgs(ctx context.Context, role, transport string, extra ...s
 	if r.peerTrace != "" {
 		args = append(args, "-trace", r.peerTrace+"."+role)
 	}
+	if r.procs > 0 {
+		args = append(args, "-procs", strconv.Itoa(r.procs))
+	}
 	return append(args, extra...)
 }
 
 // throughput has the peer stream count messages (msg: msgBytes of size
 // bytes, or msgTick) to the counting actor of a node in this process, and
 // returns the time from the first message's arrival to the last's.
-func (r runner) throughput(ctx context.Context, transport, msg string, size, count int) (time.Duration, error) {
+func (r runner) throughput(ctx context.Context, transport, msg string, size, count int) (elapsed time.Duration, err error) {
+	err = r.withProcs(func() error {
+		elapsed, err = r.stream(ctx, transport, msg, size, count)
+		return err
+	})
+	return elapsed, err
+}
+
+func (r runner) stream(ctx context.Context, transport, msg string, size, count int) (time.Duration, error) {
 	ctx, cancel := r.bound(ctx)
 	defer cancel()
 	n, err := listenNode(ctx, transport, size)
@@ -95,7 +117,15 @@ func (r runner) end(p *bysize.Peer, n *benchNode, err error) error {
 // latency makes warmups and then count sequential requests from a node in
 // this process to the peer's echo actor, calling each with the round-trip
 // time of every timed one, and returns the time they took together.
-func (r runner) latency(ctx context.Context, transport string, msg any, count int, each func(time.Duration)) (time.Duration, error) {
+func (r runner) latency(ctx context.Context, transport string, msg any, count int, each func(time.Duration)) (elapsed time.Duration, err error) {
+	err = r.withProcs(func() error {
+		elapsed, err = r.roundTrips(ctx, transport, msg, count, each)
+		return err
+	})
+	return elapsed, err
+}
+
+func (r runner) roundTrips(ctx context.Context, transport string, msg any, count int, each func(time.Duration)) (time.Duration, error) {
 	ctx, cancel := r.bound(ctx)
 	defer cancel()
 	n, err := listenNode(ctx, transport, payloadSize(msg))

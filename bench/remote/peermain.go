@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"runtime"
 	"time"
 
 	"github.com/troupe-go/troupe/actor"
@@ -32,7 +33,7 @@ var ErrBadRole = errors.New("remote: unknown peer role")
 type peerConfig struct {
 	role, transport, target, msg string
 	cpuProfile, tracePath        string
-	size, count                  int
+	size, count, procs           int
 	deadline                     time.Time
 }
 
@@ -48,6 +49,7 @@ func parsePeer(args []string, stderr io.Writer) (peerConfig, error) {
 	fs.IntVar(&pc.count, "count", 0, "send: messages to send")
 	fs.StringVar(&pc.cpuProfile, "cpuprofile", "", "write a CPU profile to the file")
 	fs.StringVar(&pc.tracePath, "trace", "", "write an execution trace to the file")
+	fs.IntVar(&pc.procs, "procs", 0, "GOMAXPROCS, or 0 for Go's default")
 	dl, err := bysize.ParsePeerFlags(fs, args)
 	if err != nil {
 		return pc, err
@@ -70,6 +72,9 @@ func runPeer(args []string, release io.Reader, stdout, stderr io.Writer) error {
 	pc, err := parsePeer(args, stderr)
 	if err != nil {
 		return err
+	}
+	if pc.procs > 0 {
+		runtime.GOMAXPROCS(pc.procs)
 	}
 	return withProfile(pc.cpuProfile, pc.tracePath, func() error { return pc.serve(release, stdout) })
 }
