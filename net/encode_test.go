@@ -124,8 +124,8 @@ func TestRouteOf(t *testing.T) {
 		to, from actor.Ref
 		typ      string
 	}{actor.Ref{Node: other, Name: "sink", ID: 7}, actor.Ref{Node: n.Address(), Name: "src", ID: 9}, "t"}
-	r := n.routeOf(base.to, base.from, base.typ)
-	if again := n.routeOf(base.to, base.from, base.typ); again != r {
+	r := n.routeOf(&base.to, &base.from, base.typ)
+	if again := n.routeOf(&base.to, &base.from, base.typ); again != r {
 		t.Fatal("the same parties and type got a new route")
 	}
 	e := sendEnvelope(base.to, base.from, n.Address())
@@ -143,7 +143,7 @@ func TestRouteOf(t *testing.T) {
 		{base.to, base.from, "u"},
 	}
 	for i, v := range variants {
-		got := n.routeOf(v.to, v.from, v.typ)
+		got := n.routeOf(&v.to, &v.from, v.typ)
 		if got == r || got.to != v.to || got.from != v.from || got.typ != v.typ {
 			t.Fatalf("variant %d: route %+v", i, got)
 		}
@@ -152,7 +152,7 @@ func TestRouteOf(t *testing.T) {
 	for bit := 0; bit < 64 && !actor.IsReplyRef(reply); bit++ {
 		reply.ID = 1 << bit
 	}
-	if !n.routeOf(base.to, reply, base.typ).pending || r.pending {
+	if !n.routeOf(&base.to, &reply, base.typ).pending || r.pending {
 		t.Fatal("only a route from one of this node's reply refs is pending")
 	}
 }

@@ -29,7 +29,7 @@ func (n *Node) Send(ctx context.Context, to, from actor.Ref, msg any) error {
 		// The node the last send went to (a link's own address is never
 		// this node's, nor a client's): the checks below cost a stream
 		// of small messages more than its link's queue.
-		return n.sendOn(ctx, l, to.Node, to, from, msg)
+		return n.sendOn(ctx, l, to.Node, &to, &from, msg)
 	}
 	switch {
 	case n.closing.Load():
@@ -51,15 +51,15 @@ func (n *Node) Send(ctx context.Context, to, from actor.Ref, msg any) error {
 	if err != nil {
 		return n.refuse(to, from, msg, err, actor.ReasonNotFound)
 	}
-	return n.sendOn(ctx, l, addr, to, from, msg)
+	return n.sendOn(ctx, l, addr, &to, &from, msg)
 }
 
 // sendOn encodes msg and queues it on l, the link to addr, or to the link
 // that replaces l if l has just expired.
-func (n *Node) sendOn(ctx context.Context, l *link, addr string, to, from actor.Ref, msg any) error {
+func (n *Node) sendOn(ctx context.Context, l *link, addr string, to, from *actor.Ref, msg any) error {
 	o, err := n.encodeSendFrom(&l.sends.free, to, from, msg)
 	if err != nil {
-		return n.refuseEncoding(to, from, msg, err)
+		return n.refuseEncoding(*to, *from, msg, err)
 	}
 	for range maxRetries {
 		err = l.sends.Post(ctx, o)
@@ -68,7 +68,7 @@ func (n *Node) sendOn(ctx context.Context, l *link, addr string, to, from actor.
 		}
 		if l, err = n.linkFor(addr); err != nil { // the link expired meanwhile: make a new one
 			o.release()
-			return n.refuse(to, from, msg, err, actor.ReasonNotFound)
+			return n.refuse(*to, *from, msg, err, actor.ReasonNotFound)
 		}
 	}
 	if err != nil {
