@@ -45,13 +45,16 @@ func (s *System) remote(to Ref) (Transport, error) {
 	return box.t, nil
 }
 
-func (s *System) sendRemote(ctx context.Context, to, from Ref, msg any) error {
-	t, err := s.remote(to)
-	if err != nil {
-		s.deadLetter(to, from, msg, ReasonNotFound)
-		return err
+// sendRemote hands a message for another node to the transport. The refs
+// come by pointer: a stream of remote sends otherwise spends more time
+// passing them down than in any one step.
+func (s *System) sendRemote(ctx context.Context, to, from *Ref, msg any) error {
+	box := s.transport.Load()
+	if box == nil {
+		s.deadLetter(*to, *from, msg, ReasonNotFound)
+		return fmt.Errorf("actor: %v: %w", *to, ErrNoTransport)
 	}
-	return t.Send(ctx, to, from, msg)
+	return box.t.Send(ctx, *to, *from, msg)
 }
 
 // LookupOn finds the actor registered as name on node: this system when
