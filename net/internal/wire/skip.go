@@ -18,9 +18,9 @@ func (r *reader) skip(depth int) {
 	case c&0xe0 == 0xa0:
 		r.take(int(c & 0x1f))
 	case c&0xf0 == 0x90:
-		r.skipN(int(c&0x0f), depth)
+		r.skipContainer(int(c&0x0f), depth)
 	case c&0xf0 == 0x80:
-		r.skipN(2*int(c&0x0f), depth)
+		r.skipContainer(2*int(c&0x0f), depth)
 	default:
 		r.skipTyped(c, depth)
 	}
@@ -72,4 +72,50 @@ func (r *reader) skipTyped(c byte, depth int) {
 	default:
 		r.fail(fmt.Sprintf("invalid msgpack byte 0x%02x", c))
 	}
+}
+
+// skipContainer skips the n elements of a small map or array: at once if
+// none is a container itself (a typical message struct), else one by one.
+func (r *reader) skipContainer(n, depth int) {
+	if end, ok := skipScalars(r.b, r.pos, n); ok {
+		r.pos = end
+		return
+	}
+	r.skipN(n, depth)
+}
+
+// skipScalars returns where the n values from b[pos:] end, if they are all
+// scalars, strings or binaries; ok is false if one is anything else, or
+// does not fit in b.
+func skipScalars(b []byte, pos, n int) (end int, ok bool) {
+	for ; n > 0; n-- {
+		if pos >= len(b) {
+			return 0, false
+		}
+		c := b[pos]
+		pos++
+		size := 0
+		switch {
+		case c < 0x80 || c >= 0xe0 || c == 0xc0 || c == 0xc2 || c == 0xc3:
+		case c&0xe0 == 0xa0:
+			size = int(c & 0x1f)
+		case c == 0xcc || c == 0xd0:
+			size = 1
+		case c == 0xcd || c == 0xd1:
+			size = 2
+		case c == 0xce || c == 0xd2 || c == 0xca:
+			size = 4
+		case c == 0xcf || c == 0xd3 || c == 0xcb:
+			size = 8
+		case (c == 0xd9 || c == 0xc4) && pos < len(b):
+			size = 1 + int(b[pos])
+		default:
+			return 0, false
+		}
+		if size > len(b)-pos {
+			return 0, false
+		}
+		pos += size
+	}
+	return pos, true
 }
