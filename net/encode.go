@@ -199,7 +199,8 @@ type outFree struct {
 	top atomic.Pointer[outMsg] // a chain of cleared outMsgs, linked by next
 }
 
-// maxFree bounds a link's chain of free outMsgs (128 bytes each).
+// maxFree bounds a link's chain of free outMsgs (128 bytes each). A link
+// that has written nothing for a heartbeat interval drops its chain.
 const maxFree = 4096
 
 // In a chain, the first outMsg's size is the chain's length.
@@ -233,6 +234,14 @@ func (f *outFree) put(first, last *outMsg, n int) {
 	first.size = n
 	if !f.top.CompareAndSwap(nil, first) {
 		poolChain(first)
+	}
+}
+
+// drop gives the chain to the pool, whose contents the garbage collector
+// frees when nobody takes them.
+func (f *outFree) drop() {
+	if o := f.top.Swap(nil); o != nil {
+		poolChain(o)
 	}
 }
 

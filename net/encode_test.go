@@ -193,4 +193,8 @@ func TestOutFree(t *testing.T) {
 	if top := f.top.Load(); top != big[0] || top.size != maxFree || big[maxFree-1].next != nil {
 		t.Fatal("a batch of maxFree did not replace the chain")
 	}
+	f.drop()
+	if f.top.Load() != nil {
+		t.Fatal("drop left the chain")
+	}
 }

@@ -147,3 +147,32 @@ func TestLinkQueueBlock(t *testing.T) {
 		t.Fatalf("QueueRefused = %d, want 1", s.QueueRefused)
 	}
 }
+
+// TestIdleLinkDropsFreeChain checks that a link keeps the outMsgs it has
+// written for its senders while it is busy, and gives them up once it has
+// been idle for a heartbeat interval.
+func TestIdleLinkDropsFreeChain(t *testing.T) {
+	ctx := testContext(t)
+	sysB, nB := startNode(t, endpoint(t, "tcp"))
+	got := make(chan any, 1)
+	to := spawn(t, sysB, echo(got))
+	sysA, nA := startNode(t, endpoint(t, "tcp"))
+	if err := sysA.Send(ctx, to, msgPing{N: 1}); err != nil {
+		t.Fatal(err)
+	}
+	recv(t, got, "the ping")
+	l := nA.existingLink(nB.Address())
+	if l == nil {
+		t.Fatal("no link to the peer")
+	}
+	tick := time.NewTicker(time.Millisecond)
+	defer tick.Stop()
+	for busy := true; busy; {
+		select {
+		case <-tick.C:
+			busy = l.sends.free.top.Load() != nil
+		case <-ctx.Done():
+			t.Fatal("the idle link kept its free outMsgs")
+		}
+	}
+}

@@ -320,6 +320,9 @@ func (s *session) tick() error {
 		return fmt.Errorf("silent for %v (heartbeat %v, the peer's %v, × %d)",
 			cfg.interval*time.Duration(s.missed), cfg.interval, s.peerBeat, cfg.liveness)
 	}
+	if !s.wrote {
+		s.l.sends.free.drop() // idle: the pool lets the collector have them
+	}
 	if !s.wrote && s.err == nil {
 		if err := s.conn.WriteMessage(heartbeat); err != nil {
 			s.err = fmt.Errorf("net: write to %s: %w", s.l.addr, err)
