@@ -31,20 +31,20 @@ import (
 // The sender's goroutine fills an outMsg and the writer's reads it, on
 // another CPU: each cache line of it crosses between the two for every
 // message, which is what a small message costs most. So an outMsg is two
-// lines: the first holds what the writer clears when it releases it, the
-// second a small body inline, which the writer only reads (it never
-// writes into buf, not even a NEXT's header).
+// lines: the first holds what the writer clears when it hands it back
+// (see clear and outFree), the second a small body inline, which the
+// writer only reads (it never writes into buf, not even a NEXT's header).
 type outMsg struct {
-	// First cache line: written by the sender, cleared by release.
+	// First cache line: written by the sender, cleared by the writer.
 	route *sendRoute // to, from, type: shared by the SENDs of a stream
 	msg   any
 	next  *outMsg  // in a link's outQueue
 	lent  *lentBuf // a received big body sent on: released when acknowledged
 	body  []byte   // the payload written by reference, or nil
-	size  int      // the encoded envelope's size, head included
 
 	// Second cache line: written by the sender only.
 	buf    []byte // the body (or its bin header) and tail; inline at first
+	size   int    // the encoded envelope's size, head included (in outFree: see there)
 	tailAt int32  // SEND: where the tail starts in buf (and body goes)
 	kind   wire.Kind
 	inline [inlineLen]byte
@@ -53,7 +53,7 @@ type outMsg struct {
 // inlineLen is the room for an envelope inside its outMsg, which makes it
 // 128 bytes: a small body (a message with a number or two) and its tail
 // need no buffer of their own.
-const inlineLen = 128 - 100
+const inlineLen = 64 - 37
 
 // A sendRoute is what the SENDs of a stream have in common: the parties,
 // the body's type, and so the head the link writes for the first of a

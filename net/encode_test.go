@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"testing"
+	"unsafe"
 
 	"github.com/troupe-go/troupe/actor"
 	"github.com/troupe-go/troupe/net/internal/wire"
@@ -196,5 +197,14 @@ func TestOutFree(t *testing.T) {
 	f.drop()
 	if f.top.Load() != nil {
 		t.Fatal("drop left the chain")
+	}
+}
+
+// TestOutMsgLayout pins the layout that outMsg's doc describes: 128 bytes,
+// two cache lines, the second starting with buf.
+func TestOutMsgLayout(t *testing.T) {
+	var o outMsg
+	if size, second := unsafe.Sizeof(o), unsafe.Offsetof(o.buf); size != 128 || second != 64 {
+		t.Fatalf("outMsg is %d bytes with buf at %d; want 128 and 64", size, second)
 	}
 }
