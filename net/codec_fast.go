@@ -73,17 +73,18 @@ func decodeBuiltinFast(name string, raw []byte) (v any, ok bool, err error) {
 }
 
 // decodeBodyOwned is DecodeBody for a raw body that the caller gives
-// away: a []byte body is then the payload inside raw, not a copy of it,
-// and kept reports so. When kept is true, the caller must never write
-// raw, nor let its buffer be reused, again.
-func (c *Codec) decodeBodyOwned(typeName string, raw []byte) (v any, kept bool, err error) {
+// away: a non-empty []byte body is then returned as kept, the payload
+// inside raw, not a copy of it, and not yet in an interface (the caller
+// boxes it: see inReader.boxKept). When kept is not nil, the caller must
+// never write raw, nor let its buffer be reused, again.
+func (c *Codec) decodeBodyOwned(typeName string, raw []byte) (v any, kept []byte, err error) {
 	if typeName == TypeBytes {
 		if p, ok := binPayload(raw); ok && len(p) > 0 {
-			return p[:len(p):len(p)], true, nil // appending to it must not reach past it
+			return nil, p[:len(p):len(p)], nil // appending to it must not reach past it
 		}
 	}
 	v, err = c.DecodeBody(typeName, raw)
-	return v, false, err
+	return v, nil, err
 }
 
 // binPayload returns the payload of a bin value that fills raw exactly.

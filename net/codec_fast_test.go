@@ -124,20 +124,19 @@ func TestDecodeBodyOwned(t *testing.T) {
 	payload := bytes.Repeat([]byte{9}, 70000)
 	raw := append(wire.AppendBinHeader(nil, len(payload)), payload...)
 	raw = append(raw, 0xff)[:len(raw)] // a neighbour byte after the body
-	v, kept, err := testCodec.decodeBodyOwned(TypeBytes, raw)
-	p, ok := v.([]byte)
-	if err != nil || !kept || !ok || !bytes.Equal(p, payload) {
-		t.Fatalf("decodeBodyOwned(bytes) = %T, %v, %v; want the payload, kept", v, kept, err)
+	v, p, err := testCodec.decodeBodyOwned(TypeBytes, raw)
+	if err != nil || v != nil || !bytes.Equal(p, payload) {
+		t.Fatalf("decodeBodyOwned(bytes) = %T, %d bytes kept, %v; want the payload, kept", v, len(p), err)
 	}
 	if &p[0] != &raw[len(raw)-len(payload)] || cap(p) != len(p) {
 		t.Fatalf("the payload is not raw's own bytes, capped (cap %d, len %d)", cap(p), len(p))
 	}
 	raw = append(wire.AppendStrHeader(nil, 5), "hello"...)
-	if v, kept, err := testCodec.decodeBodyOwned(TypeString, raw); err != nil || kept || v != "hello" {
+	if v, kept, err := testCodec.decodeBodyOwned(TypeString, raw); err != nil || kept != nil || v != "hello" {
 		t.Fatalf("decodeBodyOwned(string) = %v, %v, %v; want hello, not kept", v, kept, err)
 	}
 	raw = wire.AppendBinHeader(nil, 0)
-	if v, kept, err := testCodec.decodeBodyOwned(TypeBytes, raw); err != nil || kept || len(v.([]byte)) != 0 {
+	if v, kept, err := testCodec.decodeBodyOwned(TypeBytes, raw); err != nil || kept != nil || len(v.([]byte)) != 0 {
 		t.Fatalf("decodeBodyOwned(empty bytes) = %v, %v, %v; want empty, not kept", v, kept, err)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"time"
+	"unsafe"
 
 	"github.com/troupe-go/troupe/actor"
 	"github.com/troupe-go/troupe/net/internal/wire"
@@ -35,11 +36,12 @@ type inReader struct {
 	m      zmtp.Message
 	e      wire.Envelope
 	dec    wire.Decoder
-	isNode bool   // the peer said HELLO
-	peer   string // its address
-	seen   bool   // an envelope has been read (HELLO must come first)
-	inSend bool   // the last envelope of this message was a SEND or NEXT: a NEXT may follow
-	kept   bool   // a delivered body aliases m's buffer: detach it
+	isNode bool     // the peer said HELLO
+	peer   string   // its address
+	seen   bool     // an envelope has been read (HELLO must come first)
+	inSend bool     // the last envelope of this message was a SEND or NEXT: a NEXT may follow
+	kept   bool     // a delivered body aliases m's buffer: detach it
+	hdrs   [][]byte // the slice headers of kept bodies (see boxKept)
 	memo   typeMemo
 	route  route    // of the last SEND of this message
 	lent   lentRing // big bodies lent to their receivers (see recycle.go)
@@ -116,7 +118,7 @@ func (r *inReader) message() error {
 	err := r.data()
 	if r.kept {
 		r.m.Detach() // delivered bodies live in it: never read into it again
-		r.kept = false
+		r.kept, r.hdrs = false, nil // one array of headers per buffer
 	}
 	return err
 }
@@ -269,13 +271,32 @@ func (r *inReader) decodeBody() (any, error) {
 		return r.memo.decode(codec, e.Type, e.Body)
 	}
 	msg, kept, err := codec.decodeBodyOwned(e.Type, e.Body)
-	r.kept = r.kept || kept
-	if b, ok := msg.([]byte); kept && ok && r.isNode && len(r.m.Frames) == 1 {
+	if kept == nil {
+		return msg, err
+	}
+	r.kept = true
+	if r.isNode && len(r.m.Frames) == 1 {
 		// Alone in its buffer: the buffer can be recycled with it. Lent
 		// before the delivery, so that a Recycle at once finds it.
-		r.c.n.recycler.lend(b, r.m.Buffer(), &r.lent)
+		r.c.n.recycler.lend(kept, r.m.Buffer(), &r.lent)
 	}
-	return msg, err
+	return r.boxKept(kept), nil
+}
+
+// boxKept returns b, a body kept in the read buffer, in an interface. The
+// slice headers that such interfaces point to are allocated together, one
+// array for the frames of a message, instead of one allocation for each
+// body: a header is never written again once handed out, so the array is
+// only appended to, and it lives as long as a body of its buffer does
+// (a new buffer gets a new array: see message).
+func (r *inReader) boxKept(b []byte) any {
+	if len(r.hdrs) == cap(r.hdrs) {
+		r.hdrs = make([][]byte, 0, len(r.m.Frames))
+	}
+	r.hdrs = append(r.hdrs, b)
+	var v any
+	*(*eface)(unsafe.Pointer(&v)) = eface{typ: bytesType, data: unsafe.Pointer(&r.hdrs[len(r.hdrs)-1])}
+	return v
 }
 
 // sender is the SEND's from: nodes leave their own address out; a foreign
