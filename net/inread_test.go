@@ -56,3 +56,29 @@ func TestBigBodiesOwned(t *testing.T) {
 		}
 	}
 }
+
+// TestBoxKept checks that bodies kept in a read buffer come out of their
+// interfaces intact, and that the headers of one message's bodies cost
+// one allocation together.
+func TestBoxKept(t *testing.T) {
+	buf := []byte("abcdefghi")
+	var r inReader
+	r.m.Frames = make([][]byte, 3)
+	bodies := [][]byte{buf[0:3], buf[3:6], buf[6:9]}
+	var got []any
+	allocs := testing.AllocsPerRun(1, func() {
+		r.hdrs, got = nil, got[:0]
+		for _, b := range bodies {
+			got = append(got, r.boxKept(b))
+		}
+	})
+	if allocs > 1 {
+		t.Errorf("%v allocations for three bodies, want 1", allocs)
+	}
+	for i, v := range got {
+		b, ok := v.([]byte)
+		if !ok || &b[0] != &bodies[i][0] || len(b) != 3 || cap(b) != len(buf)-3*i {
+			t.Fatalf("body %d came out as %T %q", i, v, v)
+		}
+	}
+}
