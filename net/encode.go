@@ -63,7 +63,8 @@ const inlineLen = 64 - 37
 type sendRoute struct {
 	to, from actor.Ref
 	typ      string
-	head     []byte // AppendHead of the SEND, as the link writes it
+	head     []byte // AppendHead of the SEND, as the link writes it; nil for a one-off route
+	headLen  int    // len(head), or the length of the head a one-off route's SEND gets
 	pending  bool   // from is a reply ref of this node (see session.track)
 }
 
@@ -74,9 +75,17 @@ const routeSlots = 64
 
 // routeOf returns the route of a SEND from from to to of type typ: the one
 // in the node's table, or a new one, which replaces whatever was in its
-// slot. (The refs are passed by pointer on the send path: by value, five
-// words each, they cost more to pass down than to compare.)
+// slot. A request (from a reply ref) and its reply (to one) are one-offs:
+// their route is made for them alone, without a head, which the link then
+// writes from the refs, and stays out of the table. (The refs are passed
+// by pointer on the send path: by value, five words each, they cost more
+// to pass down than to compare.)
 func (n *Node) routeOf(to, from *actor.Ref, typ string) *sendRoute {
+	if actor.IsReplyRef(*from) || actor.IsReplyRef(*to) {
+		t, f := sendRefs(*to, *from, n.addr)
+		return &sendRoute{to: *to, from: *from, typ: typ, headLen: wire.SendHeadLen(&t, &f, typ),
+			pending: actor.IsReplyRef(*from) && n.isSelf(from.Node)}
+	}
 	slot := &n.routes[routeHash(to, from, typ)%routeSlots]
 	if r := slot.Load(); r != nil && r.to == *to && r.from == *from && r.typ == typ {
 		return r
@@ -98,8 +107,18 @@ func routeHash(to, from *actor.Ref, typ string) uint64 {
 func (n *Node) newRoute(to, from actor.Ref, typ string) *sendRoute {
 	e := sendEnvelope(to, from, n.addr)
 	e.Type = typ
-	return &sendRoute{to: to, from: from, typ: typ, head: wire.AppendHead(nil, &e),
-		pending: actor.IsReplyRef(from) && n.isSelf(from.Node)}
+	size := wire.SendHeadLen(&e.To, &e.From, typ)
+	return &sendRoute{to: to, from: from, typ: typ, head: wire.AppendHead(make([]byte, 0, size), &e), headLen: size}
+}
+
+// appendHead appends the head of a SEND of route r to b.
+func (r *sendRoute) appendHead(b []byte, self string) []byte {
+	if r.head != nil {
+		return append(b, r.head...)
+	}
+	e := sendEnvelope(r.to, r.from, self)
+	e.Type = r.typ
+	return wire.AppendHead(b, &e)
 }
 
 // refMin is the smallest []byte SEND body that is not copied into the
@@ -129,9 +148,10 @@ var outPool = sync.Pool{New: func() any {
 func (o *outMsg) frame() zmtp.Frame { return zmtp.Frame{Head: o.buf} }
 
 // appendHead appends the head of the SEND o (to, from, type) to b, then
-// the bin header of a body sent by reference: the Head of its frame.
-func (o *outMsg) appendHead(b []byte) []byte {
-	b = append(b, o.route.head...)
+// the bin header of a body sent by reference: the Head of its frame. self
+// is the sending node's address.
+func (o *outMsg) appendHead(b []byte, self string) []byte {
+	b = o.route.appendHead(b, self)
 	if o.body != nil {
 		b = append(b, o.buf[:o.tailAt]...)
 	}
@@ -304,7 +324,7 @@ func (n *Node) encodeSendFrom(free *outFree, to, from *actor.Ref, msg any) (*out
 	}
 	o.tailAt = int32(len(b))
 	o.buf = wire.AppendUint(b, 0)
-	o.size = len(o.route.head) + len(o.buf) + len(o.body)
+	o.size = o.route.headLen + len(o.buf) + len(o.body)
 	return n.checkSize(o)
 }
 

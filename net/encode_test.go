@@ -24,7 +24,7 @@ func TestEncodeBigBytesByReference(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%d bytes: %v", size, err)
 		}
-		f := o.sendFrame(o.appendHead(nil))
+		f := o.sendFrame(o.appendHead(nil, n.Address()))
 		if byRef := size >= refMin; byRef != (len(f.Body) == size && size > 0 && &f.Body[0] == &body[0]) {
 			t.Fatalf("%d bytes: body by reference %v, want %v", size, !byRef, byRef)
 		}
@@ -73,7 +73,7 @@ func TestPooledBuffersAreCopied(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			f := o.sendFrame(o.appendHead(nil))
+			f := o.sendFrame(o.appendHead(nil, n.Address()))
 			if next {
 				f, _ = o.nextFrame(nil)
 			}
@@ -101,13 +101,15 @@ func TestEncodeSendSize(t *testing.T) {
 		{actor.Ref{Node: other, ID: 1 << 40}, actor.Ref{Node: "tcp://10.0.0.1:5555", Name: "far", ID: 3}},
 		{actor.Ref{Node: other, Name: "sink"}, actor.Ref{}},
 		{actor.Ref{Node: clientNode(other, 4), ID: 77}, actor.Ref{Node: n.Address(), Name: "echo"}},
+		{actor.Ref{Node: other, Name: "echo"}, replyRef(n.Address())},              // a request
+		{replyRef(other), actor.Ref{Node: n.Address(), Name: "echo", ID: 1 << 20}}, // its reply
 	}
 	for i, c := range cases {
 		o, err := n.encodeSend(c.to, c.from, msgPing{N: int64(i), Text: "size"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		f := o.sendFrame(o.appendHead(nil))
+		f := o.sendFrame(o.appendHead(nil, n.Address()))
 		if got := f.Len(); o.size != got {
 			t.Errorf("case %d: size %d, the frame has %d bytes", i, o.size, got)
 		}
@@ -149,12 +151,20 @@ func TestRouteOf(t *testing.T) {
 			t.Fatalf("variant %d: route %+v", i, got)
 		}
 	}
-	reply := actor.Ref{Node: n.Address()}
-	for bit := 0; bit < 64 && !actor.IsReplyRef(reply); bit++ {
-		reply.ID = 1 << bit
-	}
+	reply := replyRef(n.Address())
 	if !n.routeOf(&base.to, &reply, base.typ).pending || r.pending {
 		t.Fatal("only a route from one of this node's reply refs is pending")
+	}
+	// A request and its reply are one-offs: a route of their own, whose
+	// head the link writes from the refs.
+	for _, c := range []struct{ to, from actor.Ref }{{base.to, reply}, {reply, base.to}} {
+		a, b := n.routeOf(&c.to, &c.from, base.typ), n.routeOf(&c.to, &c.from, base.typ)
+		e := sendEnvelope(c.to, c.from, n.Address())
+		e.Type = base.typ
+		want := wire.AppendHead(nil, &e)
+		if a == b || a.head != nil || !bytes.Equal(a.appendHead(nil, n.Address()), want) || a.headLen != len(want) {
+			t.Fatalf("one-off route %+v: shared %v, head %q, length %d; want its own, the head %q", c, a == b, a.appendHead(nil, n.Address()), a.headLen, want)
+		}
 	}
 }
 
@@ -207,4 +217,14 @@ func TestOutMsgLayout(t *testing.T) {
 	if size, second := unsafe.Sizeof(o), unsafe.Offsetof(o.buf); size != 128 || second != 64 {
 		t.Fatalf("outMsg is %d bytes with buf at %d; want 128 and 64", size, second)
 	}
+}
+
+// replyRef returns a ref that actor.IsReplyRef takes for a reply ref of
+// node.
+func replyRef(node string) actor.Ref {
+	r := actor.Ref{Node: node}
+	for bit := 0; bit < 64 && !actor.IsReplyRef(r); bit++ {
+		r.ID = 1<<bit | 7
+	}
+	return r
 }

@@ -215,7 +215,7 @@ func (s *session) add(o *outMsg) {
 		frame, s.heads = o.nextFrame(s.heads)
 	case o.kind == wire.Send:
 		at := len(s.heads)
-		s.heads = o.appendHead(s.heads)
+		s.heads = o.appendHead(s.heads, s.l.n.addr)
 		s.first, frame = o, o.sendFrame(s.heads[at:len(s.heads):len(s.heads)])
 	default:
 		s.first, frame = nil, o.frame()

@@ -137,3 +137,51 @@ func AppendTail(b []byte, e *Envelope) []byte {
 	}
 	return b
 }
+
+// SendHeadLen returns len(AppendHead(nil, e)) for a Send envelope e from
+// from to to with a body of type typ, without an Envelope to fill: the
+// size of the envelope before its body.
+func SendHeadLen(to, from *actor.Ref, typ string) int {
+	return 2 + refLen(to) + refLen(from) + strLen(len(typ))
+}
+
+func refLen(r *actor.Ref) int {
+	if r.Node == "" && r.Name == "" && r.ID == 0 {
+		return 1
+	}
+	return 1 + optStrLen(len(r.Node)) + optStrLen(len(r.Name)) + uintLen(r.ID)
+}
+
+func optStrLen(n int) int {
+	if n == 0 {
+		return 1
+	}
+	return strLen(n)
+}
+
+// strLen is the size of a msgpack str of n bytes.
+func strLen(n int) int {
+	switch {
+	case n < 32:
+		return 1 + n
+	case n <= 0xff:
+		return 2 + n
+	case n <= 0xffff:
+		return 3 + n
+	}
+	return 5 + n
+}
+
+func uintLen(v uint64) int {
+	switch {
+	case v < 128:
+		return 1
+	case v <= 0xff:
+		return 2
+	case v <= 0xffff:
+		return 3
+	case v <= 0xffffffff:
+		return 5
+	}
+	return 9
+}

@@ -3,6 +3,7 @@ package wire
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/troupe-go/troupe/actor"
@@ -188,5 +189,25 @@ func BenchmarkAppendSend(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		buf = Append(buf[:0], &e)
+	}
+}
+
+// TestSendHeadLen checks SendHeadLen against what AppendHead writes for a
+// Send, across the size boundaries of every field.
+func TestSendHeadLen(t *testing.T) {
+	strs := []string{"", "a", strings.Repeat("s", 31), strings.Repeat("s", 32), strings.Repeat("s", 255),
+		strings.Repeat("s", 256), strings.Repeat("s", 65535), strings.Repeat("s", 65536)}
+	ids := []uint64{0, 1, 127, 128, 255, 256, 65535, 65536, 1<<32 - 1, 1 << 32, 1<<63 | 5}
+	for _, s := range strs {
+		for _, id := range ids {
+			for _, e := range []Envelope{
+				{Kind: Send, To: actor.Ref{Name: "x", ID: id}, From: actor.Ref{Node: s, Name: s, ID: id}, Type: s, Corr: id},
+				{Kind: Send, To: actor.Ref{Node: s, ID: id + 1}, Type: "t"},
+			} {
+				if got, want := SendHeadLen(&e.To, &e.From, e.Type), len(AppendHead(nil, &e)); got != want {
+					t.Fatalf("SendHeadLen(%d-byte strings, id %d) = %d, want %d", len(s), id, got, want)
+				}
+			}
+		}
 	}
 }
