@@ -28,6 +28,7 @@ type worker struct {
 	reconnect time.Duration // next reconnect delay
 	lastSent  time.Time
 	job       *task
+	hung      bool // onTask said so: the worker neither works nor beats any more
 	done      *time.Timer  // fires when job is done
 	redial    *time.Timer  // fires when the reconnect delay is over; nil while connected
 	tick      *time.Ticker // heartbeat interval, restarted on reconnect
@@ -87,6 +88,9 @@ func (w *worker) loop(p *actor.Process, inbox <-chan any) error {
 }
 
 func (w *worker) handle(p *actor.Process, msg any) error {
+	if w.hung {
+		return nil // a hung process reads nothing: a task the queue sends it anyway is lost with it
+	}
 	w.live, w.reconnect = w.liveness, w.interval
 	switch m := msg.(type) {
 	case heartbeat:
@@ -96,7 +100,8 @@ func (w *worker) handle(p *actor.Process, msg any) error {
 		}
 		w.job = &m
 		if w.onTask != nil && w.onTask(p.Self(), m) {
-			return nil // hung: it will never finish
+			w.hung = true // it will never finish
+			return nil
 		}
 		w.done.Reset(m.Cost)
 	default:
@@ -117,7 +122,7 @@ func (w *worker) finish(p *actor.Process) {
 // beat runs once per interval: it counts down the queue's liveness when
 // nothing came from it, and sends a heartbeat if nothing else went out.
 func (w *worker) beat(p *actor.Process, heard bool) {
-	if w.redial != nil {
+	if w.redial != nil || w.hung {
 		return
 	}
 	if !heard {
