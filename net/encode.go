@@ -198,9 +198,10 @@ func (o *outMsg) release() {
 	outPool.Put(o)
 }
 
-// clear readies o for reuse. It clears only the first cache line (the
-// references that would keep memory alive); the second is the sender's
-// to write.
+// clear readies o for reuse. It clears the first cache line (the
+// references that would keep memory alive); the second is the sender's to
+// write, unless a big message grew buf, which goes back to the inline
+// bytes.
 func (o *outMsg) clear() {
 	o.route, o.msg, o.next, o.lent, o.body = nil, nil, nil, nil, nil
 	if cap(o.buf) > maxPooled {
