@@ -1,9 +1,13 @@
 package net
 
 import (
+	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
+	"fmt"
 	stdnet "net"
+	"strings"
 	"testing"
 	"time"
 
@@ -176,3 +180,87 @@ func TestIdleLinkDropsFreeChain(t *testing.T) {
 		}
 	}
 }
+
+// TestConcurrentSendersOneLink has eight goroutines stream to two actors on
+// another node through one link, with bodies of every encoding: inline,
+// in a buffer of their own, and []byte sent by reference. The routes,
+// the link's queue and its chain of written envelopes are all shared, and
+// envelopes are reused while others are in flight: every message must
+// arrive intact, and each sender's messages to one actor in order.
+func TestConcurrentSendersOneLink(t *testing.T) {
+	const senders, each = 8, 1500
+	ctx := testContext(t)
+	sysB, nB := startNode(t, endpoint(t, "tcp"))
+	type seen struct {
+		next [senders]int64 // the next sequence number expected from each sender
+		bad  error
+	}
+	results := make(chan seen, 2)
+	var targets [2]actor.Ref
+	for i := range targets {
+		var s seen
+		got := 0
+		targets[i] = spawn(t, sysB, actor.Func(func(p *actor.Process) error {
+			var from, seq int64
+			switch m := p.Message().(type) {
+			case msgPing:
+				from, seq = m.N/each, m.N%each
+				if m.Text != bodyText(m.N) && s.bad == nil {
+					s.bad = fmt.Errorf("ping %d has text %q", m.N, m.Text)
+				}
+			case []byte:
+				n := int64(binary.BigEndian.Uint64(m))
+				from, seq = n/each, n%each
+				if !bytes.Equal(m[8:], bytes.Repeat([]byte{byte(n)}, len(m)-8)) && s.bad == nil {
+					s.bad = fmt.Errorf("bytes %d are not intact", n)
+				}
+			default:
+				return nil
+			}
+			if seq < s.next[from] && s.bad == nil {
+				s.bad = fmt.Errorf("sender %d: message %d after %d", from, seq, s.next[from])
+			}
+			s.next[from] = seq + 1
+			if got++; got == senders*each/2 {
+				results <- s
+			}
+			return nil
+		}), actor.WithMailbox(mailbox.WithCapacity(4096)))
+		targets[i].Node = nB.Address()
+	}
+	sysA, _ := startNode(t, endpoint(t, "tcp"))
+	errs := make(chan error, senders)
+	for g := range senders {
+		go func() {
+			for i := range each {
+				n := int64(g*each + i)
+				var msg any = msgPing{N: n, Text: bodyText(n)}
+				if i%3 == 0 {
+					b := bytes.Repeat([]byte{byte(n)}, 8+int(n%200)+refMin)
+					binary.BigEndian.PutUint64(b, uint64(n))
+					msg = b
+				}
+				if err := sysA.Send(ctx, targets[i%2], msg); err != nil {
+					errs <- err
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range senders {
+		if err := recv(t, errs, "a sender's end"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for range targets {
+		s := recv(t, results, "a target's count")
+		if s.bad != nil {
+			t.Fatal(s.bad)
+		}
+	}
+}
+
+// bodyText is a text of 0 to 40 bytes that depends on n: its SEND is
+// inline in some envelopes and not in others.
+func bodyText(n int64) string { return strings.Repeat(string(rune('a'+n%26)), int(n%41)) }
