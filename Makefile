@@ -26,6 +26,8 @@ deps:
 	@/usr/bin/python3 -c 'import zmq, msgpack' || { echo "python3-zmq/python3-msgpack unusable" >&2; exit 1; }
 
 test-go:
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); \
+		if [ -n "$$unformatted" ]; then echo "gofmt: not formatted:" $$unformatted >&2; exit 1; fi
 	$(GO) vet ./...
 	$(GO) test -race -count=1 -timeout 8m ./...
 

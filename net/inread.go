@@ -117,7 +117,7 @@ func (r *inReader) farewell() bool {
 func (r *inReader) message() error {
 	err := r.data()
 	if r.kept {
-		r.m.Detach() // delivered bodies live in it: never read into it again
+		r.m.Detach()                // delivered bodies live in it: never read into it again
 		r.kept, r.hdrs = false, nil // one array of headers per buffer
 	}
 	return err

@@ -28,7 +28,7 @@ type worker struct {
 	reconnect time.Duration // next reconnect delay
 	lastSent  time.Time
 	job       *task
-	hung      bool // onTask said so: the worker neither works nor beats any more
+	hung      bool         // onTask said so: the worker neither works nor beats any more
 	done      *time.Timer  // fires when job is done
 	redial    *time.Timer  // fires when the reconnect delay is over; nil while connected
 	tick      *time.Ticker // heartbeat interval, restarted on reconnect
