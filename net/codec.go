@@ -207,14 +207,15 @@ func (c *Codec) DecodeBody(typeName string, raw []byte) (any, error) {
 		return v, err
 	}
 	rt, registered := c.tables.Load().byName[typeName]
-	return c.decodeAs(rt, registered, typeName, raw)
+	return c.decodeAs(rt, registered, typeName, raw, nil)
 }
 
 // decodeAs is DecodeBody for a name that is not one of the fast builtin
-// cases, once looked up: rt, registered.
-func (c *Codec) decodeAs(rt regType, registered bool, typeName string, raw []byte) (any, error) {
+// cases, once looked up: rt, registered. A small value may go into mem
+// (see valueArena) if it is not nil.
+func (c *Codec) decodeAs(rt regType, registered bool, typeName string, raw []byte, mem *valueArena) (any, error) {
 	if rt.unmarshaler {
-		return decodeRegistered(rt, typeName, raw, nil)
+		return decodeRegistered(rt, typeName, raw, nil, mem)
 	}
 	dec := decoders.Get().(*decoder)
 	defer decoders.Put(dec)
@@ -231,7 +232,7 @@ func (c *Codec) decodeAs(rt regType, registered bool, typeName string, raw []byt
 		}
 		return Unknown{Type: typeName, Value: normalize(v)}, nil
 	}
-	return decodeRegistered(rt, typeName, raw, dec.d)
+	return decodeRegistered(rt, typeName, raw, dec.d, mem)
 }
 
 var unmarshalerType = reflect.TypeFor[msgpack.Unmarshaler]()

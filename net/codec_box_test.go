@@ -171,3 +171,91 @@ type withBlankMsg struct {
 	_ struct{}
 	M map[string]int64
 }
+
+// TestArenaFits checks which types a reader may decode into a valueArena:
+// small ones without pointers, and no others.
+func TestArenaFits(t *testing.T) {
+	cases := []struct {
+		t    reflect.Type
+		want bool
+	}{
+		{reflect.TypeFor[boxStruct](), true},
+		{reflect.TypeFor[boxNested](), true},
+		{reflect.TypeFor[fastPoint](), true},
+		{reflect.TypeFor[struct {
+			A int32
+			B [2]byte
+			C bool
+		}](), true},
+		{reflect.TypeFor[[8]int64](), true},
+		{reflect.TypeFor[[9]int64](), false}, // over arenaMaxSize
+		{reflect.TypeFor[struct{}](), false}, // empty
+		{reflect.TypeFor[boxPointer](), false},
+		{reflect.TypeFor[boxArray](), false},
+		{reflect.TypeFor[boxString](), false},
+		{reflect.TypeFor[boxSlice](), false},
+		{reflect.TypeFor[boxMapField](), false},
+		{reflect.TypeFor[struct{ F func() }](), false},
+		{reflect.TypeFor[struct{ A [2]any }](), false},
+		{reflect.TypeFor[struct{ U uintptr }](), false},
+	}
+	for _, c := range cases {
+		if got := arenaFits(c.t); got != c.want {
+			t.Errorf("arenaFits(%v) = %v, want %v", c.t, got, c.want)
+		}
+	}
+}
+
+// TestValueArena decodes a stream of small values through a reader's
+// memo, as the reader does: each value must keep its own bytes (none
+// overwritten by a later one), survive collections, and the stream must
+// cost a fraction of an allocation per value, the chunks'.
+func TestValueArena(t *testing.T) {
+	c := NewCodec()
+	MustRegister[boxStruct](c, "arena.Struct") // through msgpack's reflection
+	MustRegister[fastPoint](c, "arena.Point")  // through its UnmarshalMsgpack
+	MustRegister[boxString](c, "arena.String") // has a pointer: never in the arena
+	var memo typeMemo
+	const n = 1000
+	var got []any
+	for i := range n {
+		for _, v := range []any{boxStruct{A: int64(i), B: -int64(i)}, fastPoint{X: int64(i), Y: 1}, boxString(fmt.Sprint(i))} {
+			name, b, err := c.AppendBody(nil, v)
+			if err != nil {
+				t.Fatal(err)
+			}
+			d, err := memo.decode(c, name, b)
+			if err != nil {
+				t.Fatalf("decode %T: %v", v, err)
+			}
+			got = append(got, d)
+		}
+	}
+	runtime.GC()
+	runtime.GC()
+	for i := range n {
+		want := []any{boxStruct{A: int64(i), B: -int64(i)}, fastPoint{X: int64(i), Y: 1}, boxString(fmt.Sprint(i))}
+		for j, w := range want {
+			if g := got[3*i+j]; !reflect.DeepEqual(g, w) {
+				t.Fatalf("value %d: got %#v, want %#v", 3*i+j, g, w)
+			}
+		}
+	}
+
+	name, b, err := c.AppendBody(nil, boxStruct{A: 1, B: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sink any
+	allocs := testing.AllocsPerRun(arenaChunk, func() {
+		sink, _ = memo.decode(c, name, b)
+	})
+	// One chunk per arenaChunk/16 values; the reflection path allocates
+	// nothing else for this type.
+	if allocs > 0.1 {
+		t.Errorf("%.3f allocations per decoded value, want at most 0.1", allocs)
+	}
+	if sink != (boxStruct{A: 1, B: 2}) {
+		t.Errorf("got %#v", sink)
+	}
+}

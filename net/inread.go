@@ -55,6 +55,7 @@ type typeMemo struct {
 	name       string
 	rt         regType
 	registered bool
+	values     valueArena // for small values of registered types
 }
 
 // decode decodes a body like Codec.DecodeBody, through the memo.
@@ -66,7 +67,7 @@ func (m *typeMemo) decode(c *Codec, name string, raw []byte) (any, error) {
 		m.rt, m.registered = t.byName[name]
 		m.tables, m.name = t, name
 	}
-	return c.decodeAs(m.rt, m.registered, name, raw)
+	return c.decodeAs(m.rt, m.registered, name, raw, &m.values)
 }
 
 // read is the reader goroutine: it delivers each SEND to its local
