@@ -29,7 +29,9 @@ type Ref struct {
 }
 
 // IsZero reports whether r is the zero Ref, which addresses nobody.
-func (r Ref) IsZero() bool { return r == Ref{} }
+func (r Ref) IsZero() bool {
+	return r.ID == 0 && len(r.Name) == 0 && len(r.Node) == 0 // r == Ref{}, without comparing strings
+}
 
 // String returns the ref's stable string form (see Ref). The zero Ref
 // prints as "nobody".

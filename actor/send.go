@@ -47,6 +47,11 @@ func (s *System) send(ctx context.Context, to, from Ref, msg any) error {
 		s.deadLetter(to, from, msg, ReasonNotFound)
 		return err
 	}
+	return s.post(ctx, c, from, msg)
+}
+
+// post queues msg from from in c's mailbox.
+func (s *System) post(ctx context.Context, c *cell, from Ref, msg any) error {
 	var v any = msg
 	if !from.IsZero() {
 		env := envelopes.Get().(*Envelope)
@@ -58,6 +63,39 @@ func (s *System) send(ctx context.Context, to, from Ref, msg any) error {
 	}
 	c.schedule()
 	return nil
+}
+
+// A Destination is where System.Deliver sends to a ref, worked out once
+// for many deliveries: a transport that hands a run of messages to one
+// actor (a stream read off a connection) resolves the ref once, with
+// System.Destination, instead of once per message. Delivering through it
+// is System.Deliver to the ref, with the same results; while the actor
+// it found lives, it skips the look-up. The zero Destination is not
+// valid.
+type Destination struct {
+	sys *System
+	to  Ref
+	c   *cell // the live local actor to was, or nil: deliveries take the long way
+}
+
+// Destination returns the destination of to, for Destination.Deliver.
+// ctx bounds the look-up of a ref by name.
+func (s *System) Destination(ctx context.Context, to Ref) Destination {
+	d := Destination{sys: s, to: to}
+	if s.isLocal(to) && to.ID&futureBit == 0 {
+		d.c, _ = s.resolve(ctx, to)
+	}
+	return d
+}
+
+// Deliver is System.Deliver(ctx, to, from, msg) for the ref to that d
+// was made for.
+func (d *Destination) Deliver(ctx context.Context, from Ref, msg any) error {
+	c := d.c
+	if c == nil || c.status.Load() == dead || d.sys.finished.Load() {
+		return d.sys.send(ctx, d.to, from, msg)
+	}
+	return d.sys.post(ctx, c, from, msg)
 }
 
 func (s *System) postFailed(c *cell, from Ref, msg any, err error) error {

@@ -58,8 +58,13 @@ type typeMemo struct {
 	values     valueArena // for small values of registered types
 }
 
-// decode decodes a body like Codec.DecodeBody, through the memo.
+// decode decodes a body like Codec.DecodeBody, through the memo. A
+// stream of one registered type with its own UnmarshalMsgpack goes
+// straight to its decoder.
 func (m *typeMemo) decode(c *Codec, name string, raw []byte) (any, error) {
+	if m.rt.unmarshaler && name == m.name && c.tables.Load() == m.tables {
+		return decodeRegistered(m.rt, name, raw, nil, &m.values)
+	}
 	if v, ok, err := decodeBuiltinFast(name, raw); ok {
 		return v, err
 	}
@@ -220,13 +225,19 @@ func (r *inReader) envelope() error {
 // for it and the NEXTs that repeat it.
 type route struct {
 	to, from actor.Ref
-	ours     bool // to is on this node (see target)
-	reply    bool // to is one of this node's reply refs
+	ours     bool              // to is on this node (see target)
+	reply    bool              // to is one of this node's reply refs
+	dest     actor.Destination // to, resolved once for the SEND and its NEXTs
 }
 
 func (r *inReader) routeOf() route {
+	n := r.c.n
 	to, ours := r.target()
-	return route{to: to, from: r.sender(), ours: ours, reply: actor.IsReplyRef(to) && to.Node == r.c.n.addr}
+	rt := route{to: to, from: r.sender(), ours: ours, reply: actor.IsReplyRef(to) && to.Node == n.addr}
+	if ours {
+		rt.dest = n.sys.Destination(n.ctx, to)
+	}
+	return rt
 }
 
 func (r *inReader) deliver() {
@@ -254,7 +265,7 @@ func (r *inReader) deliver() {
 			return
 		}
 	}
-	if err := n.sys.Deliver(n.ctx, to, from, msg); err != nil {
+	if err := r.route.dest.Deliver(n.ctx, from, msg); err != nil {
 		if errors.Is(err, actor.ErrNotFound) && !actor.IsReplyRef(to) {
 			r.c.stats[cUnknown].Add(1)
 		}

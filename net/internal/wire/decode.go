@@ -38,6 +38,9 @@ type Decoder struct {
 func (d *Decoder) Decode(b []byte, e *Envelope) error {
 	if len(b) < 2 || b[0] != NextHeader[0] || b[1] != NextHeader[1] {
 		*e = Envelope{}
+	} else if body, ok := nextBody(b); ok {
+		e.Kind, e.Body = Next, body
+		return nil
 	}
 	r := reader{b: b, d: d}
 	n := r.arrayLen()
@@ -55,6 +58,19 @@ func (d *Decoder) Decode(b []byte, e *Envelope) error {
 		return r.err
 	}
 	return nil
+}
+
+// nextBody returns the body of b, a NEXT envelope (b starts with
+// NextHeader), if one well-formed value follows the header and nothing
+// else: the fast path of a stream. Anything else is left to the full
+// decoder, which says what is wrong.
+func nextBody(b []byte) ([]byte, bool) {
+	r := reader{b: b, pos: len(NextHeader)}
+	r.skip(0)
+	if r.err != nil || r.pos != len(b) {
+		return nil, false
+	}
+	return b[len(NextHeader):len(b):len(b)], true
 }
 
 func (r *reader) decodeKind(kind Kind, n int, e *Envelope) {

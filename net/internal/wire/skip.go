@@ -92,25 +92,13 @@ func skipScalars(b []byte, pos, n int) (end int, ok bool) {
 		if pos >= len(b) {
 			return 0, false
 		}
-		c := b[pos]
+		size := int(scalarSize[b[pos]])
 		pos++
-		size := 0
-		switch {
-		case c < 0x80 || c >= 0xe0 || c == 0xc0 || c == 0xc2 || c == 0xc3:
-		case c&0xe0 == 0xa0:
-			size = int(c & 0x1f)
-		case c == 0xcc || c == 0xd0:
-			size = 1
-		case c == 0xcd || c == 0xd1:
-			size = 2
-		case c == 0xce || c == 0xd2 || c == 0xca:
-			size = 4
-		case c == 0xcf || c == 0xd3 || c == 0xcb:
-			size = 8
-		case (c == 0xd9 || c == 0xc4) && pos < len(b):
+		if size < 0 {
+			if size != sizeInByte || pos >= len(b) {
+				return 0, false
+			}
 			size = 1 + int(b[pos])
-		default:
-			return 0, false
 		}
 		if size > len(b)-pos {
 			return 0, false
@@ -119,3 +107,36 @@ func skipScalars(b []byte, pos, n int) (end int, ok bool) {
 	}
 	return pos, true
 }
+
+// Entries of scalarSize that are not sizes.
+const (
+	notScalar  = -1 // a container, an extension, or a long string or binary
+	sizeInByte = -2 // str 8 or bin 8: the size is the next byte
+)
+
+// scalarSize gives, for the first byte of a msgpack value, how many bytes
+// of the value follow it, if it is a scalar or a short string or binary
+// (see notScalar and sizeInByte for the others).
+var scalarSize = func() (t [256]int8) {
+	for c := range t {
+		switch {
+		case c < 0x80 || c >= 0xe0 || c == 0xc0 || c == 0xc2 || c == 0xc3:
+			t[c] = 0 // fixint, negative fixint, nil, false, true
+		case c&0xe0 == 0xa0:
+			t[c] = int8(c & 0x1f) // fixstr
+		case c == 0xcc || c == 0xd0:
+			t[c] = 1
+		case c == 0xcd || c == 0xd1:
+			t[c] = 2
+		case c == 0xce || c == 0xd2 || c == 0xca:
+			t[c] = 4
+		case c == 0xcf || c == 0xd3 || c == 0xcb:
+			t[c] = 8
+		case c == 0xd9 || c == 0xc4:
+			t[c] = sizeInByte
+		default:
+			t[c] = notScalar
+		}
+	}
+	return t
+}()

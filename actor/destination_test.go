@@ -1,0 +1,166 @@
+package actor_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/troupe-go/troupe/actor"
+)
+
+// A received is what a sink actor got: a message and its sender.
+type received struct {
+	msg    any
+	sender actor.Ref
+}
+
+// sink passes every int or string message it gets, with its sender, to
+// got (not lifecycle messages).
+func sink(got chan<- received) actor.Behavior {
+	return actor.Func(func(p *actor.Process) error {
+		switch p.Message().(type) {
+		case int, string:
+			got <- received{p.Message(), p.Sender()}
+		}
+		return nil
+	})
+}
+
+// TestDestinationDelivers delivers a stream through a Destination, with
+// and without a sender: every message arrives, in order, with its sender.
+func TestDestinationDelivers(t *testing.T) {
+	sys := newSystem(t)
+	ctx := testContext(t)
+	got := make(chan received, 200)
+	ref := spawn(t, sys, sink(got))
+	from := actor.Ref{Node: "tcp://10.0.0.1:5555", Name: "peer", ID: 9}
+	d := sys.Destination(ctx, ref)
+	for i := range 100 {
+		sender := actor.Ref{}
+		if i%2 == 1 {
+			sender = from
+		}
+		if err := d.Deliver(ctx, sender, i); err != nil {
+			t.Fatalf("deliver %d: %v", i, err)
+		}
+	}
+	for i := range 100 {
+		r := recv(t, got, "a delivered message")
+		want := actor.Ref{}
+		if i%2 == 1 {
+			want = from
+		}
+		if r.msg != i || r.sender != want {
+			t.Fatalf("message %d: got %v from %v, want %d from %v", i, r.msg, r.sender, i, want)
+		}
+	}
+}
+
+// TestDestinationAfterStop checks that a Destination whose actor has
+// stopped fails as System.Deliver does: ErrNotFound, and a dead letter.
+func TestDestinationAfterStop(t *testing.T) {
+	sys := newSystem(t)
+	ctx := testContext(t)
+	dead := deadLetters(t, sys)
+	ref := spawn(t, sys, sink(make(chan received, 1)))
+	d := sys.Destination(ctx, ref)
+	if err := sys.Stop(ctx, ref); err != nil {
+		t.Fatal(err)
+	}
+	err := d.Deliver(ctx, actor.Ref{}, "late")
+	if !errors.Is(err, actor.ErrNotFound) {
+		t.Fatalf("deliver to a stopped actor: %v, want ErrNotFound", err)
+	}
+	if viaSystem := sys.Deliver(ctx, ref, actor.Ref{}, "late"); !errors.Is(viaSystem, actor.ErrNotFound) {
+		t.Fatalf("System.Deliver to a stopped actor: %v", viaSystem)
+	}
+	for range 2 {
+		dl := recv(t, dead, "a dead letter")
+		if dl.Target != ref || dl.Message != "late" || dl.Reason != actor.ReasonNotFound {
+			t.Fatalf("dead letter %+v", dl)
+		}
+	}
+}
+
+// TestDestinationByName resolves a name; when the actor under it is
+// replaced, deliveries go to the new one, as System.Deliver's would.
+func TestDestinationByName(t *testing.T) {
+	sys := newSystem(t)
+	ctx := testContext(t)
+	first, second := make(chan received, 1), make(chan received, 1)
+	ref := spawn(t, sys, sink(first), actor.WithName("svc"))
+	d := sys.Destination(ctx, actor.Ref{Name: "svc"})
+	if err := d.Deliver(ctx, actor.Ref{}, 1); err != nil {
+		t.Fatal(err)
+	}
+	if r := recv(t, first, "the first actor's message"); r.msg != 1 {
+		t.Fatalf("got %v", r.msg)
+	}
+	if err := sys.Stop(ctx, ref); err != nil {
+		t.Fatal(err)
+	}
+	spawn(t, sys, sink(second), actor.WithName("svc"))
+	if err := d.Deliver(ctx, actor.Ref{}, 2); err != nil {
+		t.Fatalf("deliver after the name moved: %v", err)
+	}
+	if r := recv(t, second, "the second actor's message"); r.msg != 2 {
+		t.Fatalf("got %v", r.msg)
+	}
+}
+
+// TestDestinationUnknownAndReply covers refs that are not live actors:
+// an unknown ID fails with ErrNotFound, and a reply ref completes the
+// request waiting on it.
+func TestDestinationUnknownAndReply(t *testing.T) {
+	sys := newSystem(t)
+	ctx := testContext(t)
+	ref := spawn(t, sys, sink(make(chan received, 1)))
+	unknown := ref
+	unknown.ID += 1000
+	d := sys.Destination(ctx, unknown)
+	if err := d.Deliver(ctx, actor.Ref{}, "x"); !errors.Is(err, actor.ErrNotFound) {
+		t.Fatalf("deliver to an unknown actor: %v, want ErrNotFound", err)
+	}
+
+	replyTo := make(chan actor.Ref, 1)
+	asked := spawn(t, sys, actor.Func(func(p *actor.Process) error {
+		if p.Message() == "question" {
+			replyTo <- p.Sender() // answered by the test, through a Destination
+		}
+		return nil
+	}))
+	answer := make(chan any, 1)
+	go func() {
+		v, err := sys.Request(ctx, asked, "question")
+		if err != nil {
+			v = err
+		}
+		answer <- v
+	}()
+	reply := recv(t, replyTo, "the reply ref")
+	rd := sys.Destination(ctx, reply)
+	if err := rd.Deliver(ctx, asked, "answer"); err != nil {
+		t.Fatalf("deliver a reply: %v", err)
+	}
+	if v := recv(t, answer, "the request's answer"); v != "answer" {
+		t.Fatalf("request got %v", v)
+	}
+}
+
+// TestDestinationAfterShutdown checks that a delivery after Shutdown
+// fails with ErrShutdown.
+func TestDestinationAfterShutdown(t *testing.T) {
+	sys := actor.NewSystem()
+	ctx := testContext(t)
+	ref := spawn(t, sys, sink(make(chan received, 1)))
+	d := sys.Destination(ctx, ref)
+	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := sys.Shutdown(sctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Deliver(ctx, actor.Ref{}, "x"); !errors.Is(err, actor.ErrShutdown) {
+		t.Fatalf("deliver after shutdown: %v, want ErrShutdown", err)
+	}
+}
