@@ -19,38 +19,26 @@ type bodyDecoder func(raw []byte, dec *msgpack.Decoder, mem *valueArena) (any, e
 // a share of one if T fits an arena (see valueArena).
 func decoderFor[T any]() bodyDecoder {
 	b := newBoxer[T]()
-	alloc := newFor[T]()
-	if _, ok := any((*T)(nil)).(msgpack.Unmarshaler); ok {
-		return func(raw []byte, _ *msgpack.Decoder, mem *valueArena) (any, error) {
-			p := alloc(mem)
-			if err := any(p).(msgpack.Unmarshaler).UnmarshalMsgpack(raw); err != nil {
-				return nil, err
-			}
-			return b.box(p), nil
+	_, unmarshaler := any((*T)(nil)).(msgpack.Unmarshaler)
+	t := reflect.TypeFor[T]()
+	inArena, size, align := arenaFits(t), t.Size(), uintptr(t.Align())
+	return func(raw []byte, dec *msgpack.Decoder, mem *valueArena) (any, error) {
+		var p *T
+		if inArena && mem != nil {
+			p = (*T)(mem.alloc(size, align))
+		} else {
+			p = new(T)
 		}
-	}
-	return func(_ []byte, dec *msgpack.Decoder, mem *valueArena) (any, error) {
-		p := alloc(mem)
-		if err := dec.Decode(p); err != nil {
+		var err error
+		if unmarshaler {
+			err = any(p).(msgpack.Unmarshaler).UnmarshalMsgpack(raw)
+		} else {
+			err = dec.Decode(p)
+		}
+		if err != nil {
 			return nil, err
 		}
 		return b.box(p), nil
-	}
-}
-
-// newFor returns the function that makes a new, zero T for decoding: in
-// the arena it is given, if T may live in one, else with new.
-func newFor[T any]() func(*valueArena) *T {
-	t := reflect.TypeFor[T]()
-	if !arenaFits(t) {
-		return func(*valueArena) *T { return new(T) }
-	}
-	size, align := t.Size(), uintptr(t.Align())
-	return func(mem *valueArena) *T {
-		if mem == nil {
-			return new(T)
-		}
-		return (*T)(mem.alloc(size, align))
 	}
 }
 

@@ -62,7 +62,7 @@ type typeMemo struct {
 // stream of one registered type with its own UnmarshalMsgpack goes
 // straight to its decoder.
 func (m *typeMemo) decode(c *Codec, name string, raw []byte) (any, error) {
-	if m.rt.unmarshaler && name == m.name && c.tables.Load() == m.tables {
+	if m.rt.unmarshaler && sameString(name, m.name) && c.tables.Load() == m.tables {
 		return decodeRegistered(m.rt, name, raw, nil, &m.values)
 	}
 	if v, ok, err := decodeBuiltinFast(name, raw); ok {
@@ -73,6 +73,12 @@ func (m *typeMemo) decode(c *Codec, name string, raw []byte) (any, error) {
 		m.tables, m.name = t, name
 	}
 	return c.decodeAs(m.rt, m.registered, name, raw, &m.values)
+}
+
+// sameString is a == b, quick when both share their bytes, as the type
+// names of a stream's envelopes do (see wire.Decoder).
+func sameString(a, b string) bool {
+	return len(a) == len(b) && (unsafe.StringData(a) == unsafe.StringData(b) || a == b)
 }
 
 // read is the reader goroutine: it delivers each SEND to its local

@@ -65,6 +65,9 @@ func (d *Decoder) Decode(b []byte, e *Envelope) error {
 // else: the fast path of a stream. Anything else is left to the full
 // decoder, which says what is wrong.
 func nextBody(b []byte) ([]byte, bool) {
+	if end, ok := skipFlat(b, len(NextHeader)); ok && end == len(b) {
+		return b[len(NextHeader):len(b):len(b)], true
+	}
 	r := reader{b: b, pos: len(NextHeader)}
 	r.skip(0)
 	if r.err != nil || r.pos != len(b) {

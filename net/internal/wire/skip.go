@@ -84,6 +84,22 @@ func (r *reader) skipContainer(n, depth int) {
 	r.skipN(n, depth)
 }
 
+// skipFlat returns where the value at b[pos] ends, if it is a scalar, a
+// short string or binary, or a small map or array of those (a typical
+// message struct); ok is false for anything else, or if it does not fit.
+func skipFlat(b []byte, pos int) (end int, ok bool) {
+	if pos >= len(b) {
+		return 0, false
+	}
+	switch c := b[pos]; c & 0xf0 {
+	case 0x80:
+		return skipScalars(b, pos+1, 2*int(c&0x0f))
+	case 0x90:
+		return skipScalars(b, pos+1, int(c&0x0f))
+	}
+	return skipScalars(b, pos, 1)
+}
+
 // skipScalars returns where the n values from b[pos:] end, if they are all
 // scalars, strings or binaries; ok is false if one is anything else, or
 // does not fit in b.
