@@ -87,7 +87,7 @@ func (n *Node) routeOf(to, from *actor.Ref, typ string) *sendRoute {
 			pending: actor.IsReplyRef(*from) && n.isSelf(from.Node)}
 	}
 	slot := &n.routes[routeHash(to, from, typ)%routeSlots]
-	if r := slot.Load(); r != nil && r.to == *to && r.from == *from && r.typ == typ {
+	if r := slot.Load(); r != nil && sameRef(&r.to, to) && sameRef(&r.from, from) && sameString(r.typ, typ) {
 		return r
 	}
 	r := n.newRoute(*to, *from, typ)
@@ -212,29 +212,41 @@ func (o *outMsg) clear() {
 // An outFree hands the outMsgs that a link's writer has written back to
 // the link's senders, a batch at a time, instead of through outPool, whose
 // per-CPU caches make every message a steal when the sender and the
-// writer run on different CPUs. Whoever takes the chain takes all of it
-// (so no other can hold a pointer into it): a sender keeps one outMsg and
-// puts the rest back if the slot is still empty; the writer adds a batch
-// in front, up to maxFree outMsgs. What does not fit goes to the pool.
+// writer run on different CPUs. Whoever takes a chain takes all of it (so
+// no other can hold a pointer into it). The writer adds each batch in
+// front of the chain in top, up to a bound (see minFree). A sender takes the
+// chain in spare, or if there is none the one in top, keeps one outMsg
+// and puts the rest in spare, which only senders use: the writer's adds
+// never race with a sender's put-back, and a stream's sender mostly
+// touches a cache line of its own. What does not fit goes to the pool.
 type outFree struct {
-	top atomic.Pointer[outMsg] // a chain of cleared outMsgs, linked by next
+	top   atomic.Pointer[outMsg] // a chain of cleared outMsgs, linked by next, from the writer
+	spare atomic.Pointer[outMsg] // the rest of a chain a sender took
+	max   int                    // bound of the chain in top (0: minFree)
 }
 
-// maxFree bounds a link's chain of free outMsgs (128 bytes each). A link
-// that has written nothing for a heartbeat interval drops its chain.
-const maxFree = 4096
+// minFree is the least bound of a link's chain of free outMsgs (128
+// bytes each); a link whose queue holds more has a bound of its queue's
+// capacity and a batch more (see outQueue.init), so that a stream that
+// keeps the queue full recycles all its outMsgs through the chain, not
+// through the pool. Held free, they take no more memory than a full
+// queue; a link that has written nothing for a heartbeat interval drops
+// its chains.
+const minFree = 4096
 
 // In a chain, the first outMsg's size is the chain's length.
 
 // get returns a cleared outMsg.
 func (f *outFree) get() *outMsg {
-	o := f.top.Swap(nil)
+	o := f.spare.Swap(nil)
 	if o == nil {
-		return outPool.Get().(*outMsg)
+		if o = f.top.Swap(nil); o == nil {
+			return outPool.Get().(*outMsg)
+		}
 	}
 	if rest := o.next; rest != nil {
 		rest.size = o.size - 1
-		if !f.top.CompareAndSwap(nil, rest) {
+		if !f.spare.CompareAndSwap(nil, rest) { // another sender put its rest there meanwhile
 			poolChain(rest)
 		}
 	}
@@ -246,7 +258,7 @@ func (f *outFree) get() *outMsg {
 // in front of what they have not taken yet.
 func (f *outFree) put(first, last *outMsg, n int) {
 	if old := f.top.Swap(nil); old != nil {
-		if n+old.size > maxFree {
+		if n+old.size > max(f.max, minFree) {
 			poolChain(old)
 		} else {
 			last.next, n = old, n+old.size
@@ -258,11 +270,13 @@ func (f *outFree) put(first, last *outMsg, n int) {
 	}
 }
 
-// drop gives the chain to the pool, whose contents the garbage collector
+// drop gives the chains to the pool, whose contents the garbage collector
 // frees when nobody takes them.
 func (f *outFree) drop() {
-	if o := f.top.Swap(nil); o != nil {
-		poolChain(o)
+	for _, slot := range []*atomic.Pointer[outMsg]{&f.top, &f.spare} {
+		if o := slot.Swap(nil); o != nil {
+			poolChain(o)
+		}
 	}
 }
 

@@ -171,7 +171,7 @@ func TestRouteOf(t *testing.T) {
 // TestOutFree checks the chain of written outMsgs handed back to senders:
 // get takes them in order, newest batch first, and returns fresh ones once
 // the chain is used up; a batch that would make the chain longer than
-// maxFree replaces it.
+// minFree replaces it.
 func TestOutFree(t *testing.T) {
 	var f outFree
 	batch := func(n int) []*outMsg {
@@ -192,21 +192,61 @@ func TestOutFree(t *testing.T) {
 			t.Fatalf("get %d: %p (next %p, size %d), want %p", i, got, got.next, got.size, want)
 		}
 	}
-	if f.top.Load() != nil {
-		t.Fatal("the chain is used up but the slot is not empty")
+	if f.top.Load() != nil || f.spare.Load() != nil {
+		t.Fatal("the chain is used up but a slot is not empty")
 	}
 	if o := f.get(); o == nil || o == older[0] || o == newer[0] {
 		t.Fatal("an empty slot did not give a fresh outMsg")
 	}
-	big := batch(maxFree)
+	big := batch(minFree)
 	f.put(older[0], older[1], 2)
-	f.put(big[0], big[maxFree-1], maxFree)
-	if top := f.top.Load(); top != big[0] || top.size != maxFree || big[maxFree-1].next != nil {
-		t.Fatal("a batch of maxFree did not replace the chain")
+	f.put(big[0], big[minFree-1], minFree)
+	if top := f.top.Load(); top != big[0] || top.size != minFree || big[minFree-1].next != nil {
+		t.Fatal("a batch of minFree did not replace the chain")
 	}
 	f.drop()
 	if f.top.Load() != nil {
 		t.Fatal("drop left the chain")
+	}
+
+	// A link's bound, when higher than minFree, is its own.
+	f.max = 2 * minFree
+	first, second := batch(minFree), batch(minFree)
+	f.put(first[0], first[minFree-1], minFree)
+	f.put(second[0], second[minFree-1], minFree)
+	if top := f.top.Load(); top != second[0] || top.size != 2*minFree {
+		t.Fatalf("chain of %d under a bound of %d", top.size, f.max)
+	}
+	one := batch(1)
+	f.put(one[0], one[0], 1)
+	if top := f.top.Load(); top != one[0] || top.size != 1 {
+		t.Fatal("a batch over the bound did not replace the chain")
+	}
+	f.drop()
+	f.max = 0
+
+	// A batch written while a sender holds the rest of a chain is not
+	// lost to the pool: the sender's rest, then the batch.
+	older, newer = batch(3), batch(2)
+	f.put(older[0], older[2], 3)
+	if got := f.get(); got != older[0] {
+		t.Fatalf("first get: %p, want %p", got, older[0])
+	}
+	f.put(newer[0], newer[1], 2)
+	for i, want := range []*outMsg{older[1], older[2], newer[0], newer[1]} {
+		if got := f.get(); got != want {
+			t.Fatalf("get %d after a put: %p, want %p", i, got, want)
+		}
+	}
+	last := batch(3)
+	f.put(last[0], last[2], 3)
+	f.get() // the rest goes to spare
+	if f.spare.Load() != last[1] {
+		t.Fatal("the rest of the chain is not in spare")
+	}
+	f.drop()
+	if f.top.Load() != nil || f.spare.Load() != nil {
+		t.Fatal("drop left a chain")
 	}
 }
 

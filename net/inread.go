@@ -75,12 +75,6 @@ func (m *typeMemo) decode(c *Codec, name string, raw []byte) (any, error) {
 	return c.decodeAs(m.rt, m.registered, name, raw, &m.values)
 }
 
-// sameString is a == b, quick when both share their bytes, as the type
-// names of a stream's envelopes do (see wire.Decoder).
-func sameString(a, b string) bool {
-	return len(a) == len(b) && (unsafe.StringData(a) == unsafe.StringData(b) || a == b)
-}
-
 // read is the reader goroutine: it delivers each SEND to its local
 // target. Delivery may wait for room in a full Block mailbox: that is
 // backpressure all the way to the sender. Bad input (undecodable

@@ -1,6 +1,7 @@
 package net
 
 import (
+	"context"
 	"encoding/binary"
 	"testing"
 
@@ -81,4 +82,34 @@ func BenchmarkReadDeliver(b *testing.B) {
 		b.Fatalf("%d envelopes in, want %d", got, want)
 	}
 	b.ReportMetric(float64(want)/float64(b.N), "msgs/op")
+}
+
+// BenchmarkRemoteStream is W5 in one process: a stream of benchTicks, a
+// new value each, from one node to a counting actor on another over tcp
+// loopback. Both nodes' work per message is in its figures.
+func BenchmarkRemoteStream(b *testing.B) {
+	c := NewCodec()
+	MustRegister[benchTick](c, "bench.Tick")
+	sysA, _ := startNode(b, "tcp://127.0.0.1:0", WithCodec(c))
+	sysB, nb := startNode(b, "tcp://127.0.0.1:0", WithCodec(c))
+	done := make(chan struct{})
+	var count int
+	ref := spawn(b, sysB, actor.Func(func(p *actor.Process) error {
+		if _, ok := p.Message().(benchTick); ok {
+			if count++; count == b.N {
+				close(done)
+			}
+		}
+		return nil
+	}), actor.WithName("count"), actor.WithMailbox(mailbox.WithCapacity(4096), mailbox.WithPolicy(mailbox.Block)))
+	ref.Node = nb.Address()
+	ctx := context.Background()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := range b.N {
+		if err := sysA.Send(ctx, ref, benchTick{Seq: uint64(i + 1)}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	<-done
 }

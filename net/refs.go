@@ -3,6 +3,7 @@ package net
 import (
 	"strconv"
 	"strings"
+	"unsafe"
 
 	"github.com/troupe-go/troupe/actor"
 )
@@ -71,4 +72,16 @@ func fillRefs(msg any, node string) any {
 		return m
 	}
 	return msg
+}
+
+// sameString is a == b, quick when both share their bytes: the type names
+// of a stream's envelopes (see wire.Decoder), the refs of a stream's
+// sends, which are copies of one another.
+func sameString(a, b string) bool {
+	return len(a) == len(b) && (unsafe.StringData(a) == unsafe.StringData(b) || a == b)
+}
+
+// sameRef is *a == *b, through sameString.
+func sameRef(a, b *actor.Ref) bool {
+	return a.ID == b.ID && sameString(a.Name, b.Name) && sameString(a.Node, b.Node)
 }
