@@ -70,6 +70,14 @@ func (d *decoder) readOne(m *Message) (known bool, err error) {
 	m.reset()
 	d.adopt(m)
 	for i := 0; ; i++ {
+		if more, ok := d.shortFrame(m, i); ok {
+			if more {
+				continue
+			}
+			m.to = d.r
+			m.frames()
+			return true, nil
+		}
 		flags, size, err := d.header(m, i == 0)
 		if err != nil {
 			return false, err
@@ -90,6 +98,28 @@ func (d *decoder) readOne(m *Message) (known bool, err error) {
 			return true, nil
 		}
 	}
+}
+
+// shortFrame takes frame number i of a data message if it is a short
+// one (a one-byte size) that lies whole in the buffer, within the limits:
+// a stream of small messages goes this way. ok is false, and nothing is
+// consumed, for anything else, which header, check and frame handle.
+// more is the frame's MORE flag.
+func (d *decoder) shortFrame(m *Message, i int) (more, ok bool) {
+	if d.nhdr != 0 || d.w-d.r < 2 || i >= d.maxFrames {
+		return false, false
+	}
+	flags, size := d.buf[d.r], int(d.buf[d.r+1])
+	if flags&^flagMore != 0 || d.w-d.r-2 < size || size > d.maxSize-m.size {
+		return false, false
+	}
+	d.r += 2
+	m.spans = append(m.spans, span{d.r - m.from, d.r - m.from + size})
+	d.r += size
+	m.size += size
+	m.hint = max(m.hint, size)
+	d.last = size
+	return flags&flagMore != 0, true
 }
 
 // header decodes a frame header and returns its flags and body size.
