@@ -41,7 +41,7 @@ func (e *encoder) message(frames [][]byte) error {
 	}
 	last := len(frames) - 1
 	for i, f := range frames {
-		if err := e.frame(more(i < last), Frame{Body: f}, false); err != nil {
+		if err := e.frame(more(i < last), &Frame{Body: f}, false); err != nil {
 			return err
 		}
 	}
@@ -60,7 +60,7 @@ func (e *encoder) frames(frames []Frame) error {
 	}
 	last := len(frames) - 1
 	for i := range frames {
-		if err := e.frame(more(i < last), frames[i], true); err != nil {
+		if err := e.frame(more(i < last), &frames[i], true); err != nil {
 			return err
 		}
 	}
@@ -92,7 +92,7 @@ func more(b bool) byte {
 // reference if byRef, any piece of at least the buffer size written
 // through at once with what was buffered before it, the rest copied. A
 // frame that leaves as much waiting as the buffer holds is flushed.
-func (e *encoder) frame(flags byte, f Frame, byRef bool) error {
+func (e *encoder) frame(flags byte, f *Frame, byRef bool) error {
 	n := f.Len()
 	if n <= 255 && e.w.Available() >= n+2 && e.w.err == nil {
 		b := append(e.w.buf, flags, byte(n))
