@@ -45,6 +45,7 @@ type inReader struct {
 	memo   typeMemo
 	route  route    // of the last SEND of this message
 	lent   lentRing // big bodies lent to their receivers (see recycle.go)
+	batch  *lentBuf // the buffer of this message's kept bodies, if lent as a batch (see lendBatch)
 }
 
 // A typeMemo is the last type name a reader looked up in its codec: a
@@ -122,6 +123,10 @@ func (r *inReader) farewell() bool {
 
 func (r *inReader) message() error {
 	err := r.data()
+	if r.batch != nil { // the batch's messages are all handed out: count them
+		r.c.n.recycler.settle(r.batch)
+		r.batch = nil
+	}
 	if r.kept {
 		r.m.Detach()                // delivered bodies live in it: never read into it again
 		r.kept, r.hdrs = false, nil // one array of headers per buffer
@@ -287,10 +292,17 @@ func (r *inReader) decodeBody() (any, error) {
 		return msg, err
 	}
 	r.kept = true
-	if r.isNode && len(r.m.Frames) == 1 {
-		// Alone in its buffer: the buffer can be recycled with it. Lent
-		// before the delivery, so that a Recycle at once finds it.
-		r.c.n.recycler.lend(kept, r.m.Buffer(), &r.lent)
+	if r.isNode {
+		// Lent before the delivery, so that a Recycle at once finds it.
+		if len(r.m.Frames) == 1 && len(kept) >= recycleMin {
+			// Alone in its buffer: the buffer is recycled with it.
+			r.c.n.recycler.lend(kept, r.m.Buffer(), &r.lent)
+		} else if r.m.Retained() <= maxBatchBuffer {
+			if r.batch == nil {
+				r.batch = r.c.n.recycler.lendBatch(r.m.Buffer(), len(r.m.Frames))
+			}
+			r.batch.handOut(kept)
+		}
 	}
 	return r.boxKept(kept), nil
 }

@@ -1,0 +1,219 @@
+package net
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"testing"
+
+	"github.com/troupe-go/troupe/actor"
+	"github.com/troupe-go/troupe/mailbox"
+)
+
+// batchOfThree lends a read buffer with three 600-byte messages handed
+// out of it, as a node connection does with a batch.
+func batchOfThree(r *recycler) (e *lentBuf, buf []byte, bodies [][]byte) {
+	buf = r.alloc(64 << 10)
+	e = r.lendBatch(buf, 3)
+	for i := range 3 {
+		b := buf[10+600*i : 610+600*i : 610+600*i]
+		if !e.handOut(b) {
+			panic("handOut refused a body of its buffer")
+		}
+		bodies = append(bodies, b)
+	}
+	return e, buf, bodies
+}
+
+// TestRecyclerBatch: a batch buffer is pooled when the last of its
+// messages is given back, not before; giving one back twice, or a slice
+// from inside one, counts for nothing; a link sending one on holds the
+// buffer until it lets go.
+func TestRecyclerBatch(t *testing.T) {
+	var r recycler
+	e, buf, bodies := batchOfThree(&r)
+	r.recycle(bodies[0]) // before the reader has counted them
+	r.recycle(bodies[0]) // twice: ignored
+	r.recycle(bodies[1][5:])
+	r.settle(e)
+	if r.pooled.Load() != 0 {
+		t.Fatal("a batch buffer was pooled with two of its messages in use")
+	}
+	sent := r.hold(bodies[2]) // sent on to another node
+	if sent == nil {
+		t.Fatal("hold of a batch message found nothing")
+	}
+	r.recycle(bodies[1])
+	r.recycle(bodies[2])
+	if got := r.alloc(64 << 10); same(got, buf) {
+		t.Fatal("a batch buffer was handed out while a link still sends from it")
+	}
+	r.release(sent) // acknowledged
+	if got := r.alloc(64 << 10); !same(got, buf) {
+		t.Fatal("a batch buffer given back whole was not read into again")
+	}
+
+	// All given back before the reader counts them: settle pools it.
+	e, buf, bodies = batchOfThree(&r)
+	for _, b := range bodies {
+		r.recycle(b)
+	}
+	r.settle(e)
+	if got := r.alloc(64 << 10); !same(got, buf) {
+		t.Fatal("a batch buffer given back before settle was not pooled by it")
+	}
+}
+
+// TestRecyclerBatchRefuses: handOut takes only messages in its buffer,
+// in order, up to the count it was made for; a buffer pushed out of the
+// node's memory by later batches is left to the collector.
+func TestRecyclerBatchRefuses(t *testing.T) {
+	var r recycler
+	buf := r.alloc(64 << 10)
+	e := r.lendBatch(buf, 2)
+	if e.handOut(make([]byte, 600)) {
+		t.Error("handOut took a body from another buffer")
+	}
+	if !e.handOut(buf[1000:1600]) || e.handOut(buf[100:700]) {
+		t.Error("handOut took a body before the last one")
+	}
+	if !e.handOut(buf[2000:2600]) || e.handOut(buf[3000:3600]) {
+		t.Error("handOut took more bodies than the batch was made for")
+	}
+	r.settle(e)
+	for range batchSlots {
+		other := r.alloc(64 << 10)
+		r.settle(r.lendBatch(other, 1)) // pushes the first out of the node's memory
+	}
+	r.recycle(buf[1000:1600])
+	r.recycle(buf[2000:2600])
+	if got := r.alloc(64 << 10); same(got, buf) {
+		t.Fatal("a forgotten batch buffer was pooled")
+	}
+}
+
+// recycledStream streams count []byte messages of size bytes, each
+// numbered in its first and last eight bytes, from one node to an actor
+// on another, which checks each, forwards it to sink if not nil, and
+// recycles it. It returns the receiving node.
+func recycledStream(t *testing.T, count, size int, sink *actor.Ref) *Node {
+	t.Helper()
+	ctx := testContext(t)
+	sysA, _ := startNode(t, endpoint(t, "tcp"))
+	sysB, b := startNode(t, endpoint(t, "tcp"))
+	bad := make(chan string, 1)
+	done := make(chan struct{})
+	next := uint64(0)
+	ref := spawn(t, sysB, actor.Func(func(p *actor.Process) error {
+		m, ok := p.Message().([]byte)
+		if !ok {
+			return nil
+		}
+		if err := checkNumbered(m, next, size); err != nil {
+			select {
+			case bad <- err.Error():
+			default:
+			}
+		}
+		if sink != nil {
+			if err := p.Send(*sink, m); err != nil {
+				return err
+			}
+		}
+		b.Recycle(m)
+		if next++; next == uint64(count) {
+			close(done)
+		}
+		return nil
+	}), actor.WithMailbox(mailbox.WithCapacity(4096), mailbox.WithPolicy(mailbox.Block)))
+	ref.Node = b.Address()
+	for i := range count {
+		if err := sysA.Send(ctx, ref, numbered(uint64(i), size)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	select {
+	case <-done:
+	case msg := <-bad:
+		t.Fatal(msg)
+	case <-ctx.Done():
+		t.Fatal("the stream did not arrive")
+	}
+	select {
+	case msg := <-bad:
+		t.Fatal(msg)
+	default:
+	}
+	return b
+}
+
+// numbered returns a message of size bytes that carries n at both ends.
+func numbered(n uint64, size int) []byte {
+	m := bytes.Repeat([]byte{byte(n)}, size)
+	binary.BigEndian.PutUint64(m, n)
+	binary.BigEndian.PutUint64(m[size-8:], n)
+	return m
+}
+
+// checkNumbered reports how m differs from numbered(n, size).
+func checkNumbered(m []byte, n uint64, size int) error {
+	if !bytes.Equal(m, numbered(n, size)) {
+		return fmt.Errorf("message %d arrived changed (starts with %d): its buffer was read into while in use", n, binary.BigEndian.Uint64(m))
+	}
+	return nil
+}
+
+// TestRecycleBatchedStream: a stream of 600-byte messages, batched, each
+// recycled by its receiver once checked: every message arrives intact,
+// and the node reads later batches into buffers given back.
+func TestRecycleBatchedStream(t *testing.T) {
+	b := recycledStream(t, 20_000, 600, nil)
+	if s := b.Stats(); s.Recycled == 0 || s.Reused == 0 {
+		t.Errorf("%d buffers recycled, %d reused; want some of each", s.Recycled, s.Reused)
+	}
+}
+
+// TestRecycleBatchedForwarded: each message of a batched stream is sent
+// on to a third node, then recycled at once: the forwarding node must not
+// read into a buffer while a link still sends from it, so every message
+// reaches the third node intact.
+func TestRecycleBatchedForwarded(t *testing.T) {
+	const count, size = 10_000, 600
+	sysC, c := startNode(t, endpoint(t, "tcp"))
+	bad := make(chan string, 1)
+	done := make(chan struct{})
+	next := uint64(0)
+	sink := spawn(t, sysC, actor.Func(func(p *actor.Process) error {
+		m, ok := p.Message().([]byte)
+		if !ok {
+			return nil
+		}
+		if err := checkNumbered(m, next, size); err != nil {
+			select {
+			case bad <- err.Error():
+			default:
+			}
+		}
+		if next++; next == count {
+			close(done)
+		}
+		return nil
+	}), actor.WithMailbox(mailbox.WithCapacity(4096), mailbox.WithPolicy(mailbox.Block)))
+	sink.Node = c.Address()
+	b := recycledStream(t, count, size, &sink)
+	select {
+	case <-done:
+	case msg := <-bad:
+		t.Fatal(msg)
+	case <-testContext(t).Done():
+		t.Fatal("the forwarded stream did not arrive")
+	}
+	select {
+	case msg := <-bad:
+		t.Fatal(msg)
+	default:
+	}
+	if s := b.Stats(); s.Recycled == 0 {
+		t.Error("the forwarding node recycled no buffer")
+	}
+}
