@@ -118,7 +118,13 @@ func (s *System) Logger() *slog.Logger { return s.log }
 
 // isLocal reports whether r addresses this system.
 func (s *System) isLocal(r Ref) bool {
-	return r.Node == "" || r.Node == *s.node.Load()
+	if r.Node == "" {
+		return true
+	}
+	node := *s.node.Load()
+	// Addresses of nodes on one host differ at the end (the port): a ref
+	// of another node is told apart without comparing it all.
+	return len(r.Node) == len(node) && r.Node[len(node)-1] == node[len(node)-1] && r.Node == node
 }
 
 func (s *System) goroutineStarted() { s.goroutines.Add(1) }

@@ -25,7 +25,7 @@ import (
 // the caller's slice later, so it must not be modified after Send (as with
 // a local send, whose receiver gets the very slice).
 func (n *Node) Send(ctx context.Context, to, from actor.Ref, msg any) error {
-	if l := n.lastLink.Load(); l != nil && l.addr == to.Node && (to.Name != "" || to.ID != 0) && !n.closing.Load() {
+	if l := n.lastLink.Load(); l != nil && sameString(l.addr, to.Node) && (to.Name != "" || to.ID != 0) && !n.closing.Load() {
 		// The node the last send went to (a link's own address is never
 		// this node's, nor a client's): the checks below cost a stream
 		// of small messages more than its link's queue.
