@@ -81,19 +81,33 @@ const routeSlots = 64
 // by pointer on the send path: by value, five words each, they cost more
 // to pass down than to compare.)
 func (n *Node) routeOf(to, from *actor.Ref, typ string) *sendRoute {
-	if actor.IsReplyRef(*from) || actor.IsReplyRef(*to) {
-		t, f := sendRefs(*to, *from, n.addr)
-		return &sendRoute{to: *to, from: *from, typ: typ, headLen: wire.SendHeadLen(&t, &f, typ),
-			pending: actor.IsReplyRef(*from) && n.isSelf(from.Node)}
+	if isReplyRef(from) || isReplyRef(to) {
+		return n.oneOffRoute(to, from, typ)
 	}
 	slot := &n.routes[routeHash(to, from, typ)%routeSlots]
 	if r := slot.Load(); r != nil && sameRef(&r.to, to) && sameRef(&r.from, from) && sameString(r.typ, typ) {
 		return r
 	}
+	return n.storeRoute(slot, to, from, typ)
+}
+
+// oneOffRoute makes the route of a request or a reply (see routeOf).
+func (n *Node) oneOffRoute(to, from *actor.Ref, typ string) *sendRoute {
+	t, f := sendRefs(*to, *from, n.addr)
+	return &sendRoute{to: *to, from: *from, typ: typ, headLen: wire.SendHeadLen(&t, &f, typ),
+		pending: isReplyRef(from) && n.isSelf(from.Node)}
+}
+
+// storeRoute makes a route and puts it in slot, in place of the one there.
+func (n *Node) storeRoute(slot *atomic.Pointer[sendRoute], to, from *actor.Ref, typ string) *sendRoute {
 	r := n.newRoute(*to, *from, typ)
 	slot.Store(r)
 	return r
 }
+
+// isReplyRef is actor.IsReplyRef without copying the ref, which only its
+// ID tells.
+func isReplyRef(r *actor.Ref) bool { return actor.IsReplyRef(actor.Ref{ID: r.ID}) }
 
 // routeHash spreads routes over the table by what is cheap to read.
 func routeHash(to, from *actor.Ref, typ string) uint64 {
