@@ -92,19 +92,13 @@ func TestRecyclerBatchRefuses(t *testing.T) {
 	}
 }
 
-// recycledStream streams count []byte messages of size bytes, each
-// numbered in its first and last eight bytes, from one node to an actor
-// on another, which checks each, forwards it to sink if not nil, and
-// recycles it. It returns the receiving node.
-func recycledStream(t *testing.T, count, size int, sink *actor.Ref) *Node {
-	t.Helper()
-	ctx := testContext(t)
-	sysA, _ := startNode(t, endpoint(t, "tcp"))
-	sysB, b := startNode(t, endpoint(t, "tcp"))
-	bad := make(chan string, 1)
-	done := make(chan struct{})
+// checker returns an actor that checks the count []byte messages of size
+// bytes it gets against numbered, in order, and passes each to then (if
+// not nil); done is closed after the last, and bad says what went wrong.
+func checker(count, size int, then func(p *actor.Process, m []byte) error) (b actor.Behavior, done chan struct{}, bad chan string) {
+	done, bad = make(chan struct{}), make(chan string, 1)
 	next := uint64(0)
-	ref := spawn(t, sysB, actor.Func(func(p *actor.Process) error {
+	return actor.Func(func(p *actor.Process) error {
 		m, ok := p.Message().([]byte)
 		if !ok {
 			return nil
@@ -115,28 +109,27 @@ func recycledStream(t *testing.T, count, size int, sink *actor.Ref) *Node {
 			default:
 			}
 		}
-		if sink != nil {
-			if err := p.Send(*sink, m); err != nil {
+		if then != nil {
+			if err := then(p, m); err != nil {
 				return err
 			}
 		}
-		b.Recycle(m)
 		if next++; next == uint64(count) {
 			close(done)
 		}
 		return nil
-	}), actor.WithMailbox(mailbox.WithCapacity(4096), mailbox.WithPolicy(mailbox.Block)))
-	ref.Node = b.Address()
-	for i := range count {
-		if err := sysA.Send(ctx, ref, numbered(uint64(i), size)); err != nil {
-			t.Fatal(err)
-		}
-	}
+	}), done, bad
+}
+
+// awaitChecked waits for a checker to have had all its messages, failing
+// the test on the first bad one or after testTimeout.
+func awaitChecked(t *testing.T, done <-chan struct{}, bad <-chan string) {
+	t.Helper()
 	select {
 	case <-done:
 	case msg := <-bad:
 		t.Fatal(msg)
-	case <-ctx.Done():
+	case <-testContext(t).Done():
 		t.Fatal("the stream did not arrive")
 	}
 	select {
@@ -144,6 +137,34 @@ func recycledStream(t *testing.T, count, size int, sink *actor.Ref) *Node {
 		t.Fatal(msg)
 	default:
 	}
+}
+
+// recycledStream streams count []byte messages of size bytes, each
+// numbered in its first and last eight bytes, from one node to an actor
+// on another, which checks each, forwards it to sink if not nil, and
+// recycles it. It returns the receiving node.
+func recycledStream(t *testing.T, count, size int, sink *actor.Ref) *Node {
+	t.Helper()
+	ctx := testContext(t)
+	sysA, _ := startNode(t, endpoint(t, "tcp"))
+	sysB, b := startNode(t, endpoint(t, "tcp"))
+	behavior, done, bad := checker(count, size, func(p *actor.Process, m []byte) error {
+		if sink != nil {
+			if err := p.Send(*sink, m); err != nil {
+				return err
+			}
+		}
+		b.Recycle(m)
+		return nil
+	})
+	ref := spawn(t, sysB, behavior, actor.WithMailbox(mailbox.WithCapacity(4096), mailbox.WithPolicy(mailbox.Block)))
+	ref.Node = b.Address()
+	for i := range count {
+		if err := sysA.Send(ctx, ref, numbered(uint64(i), size)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	awaitChecked(t, done, bad)
 	return b
 }
 
@@ -180,39 +201,11 @@ func TestRecycleBatchedStream(t *testing.T) {
 func TestRecycleBatchedForwarded(t *testing.T) {
 	const count, size = 10_000, 600
 	sysC, c := startNode(t, endpoint(t, "tcp"))
-	bad := make(chan string, 1)
-	done := make(chan struct{})
-	next := uint64(0)
-	sink := spawn(t, sysC, actor.Func(func(p *actor.Process) error {
-		m, ok := p.Message().([]byte)
-		if !ok {
-			return nil
-		}
-		if err := checkNumbered(m, next, size); err != nil {
-			select {
-			case bad <- err.Error():
-			default:
-			}
-		}
-		if next++; next == count {
-			close(done)
-		}
-		return nil
-	}), actor.WithMailbox(mailbox.WithCapacity(4096), mailbox.WithPolicy(mailbox.Block)))
+	behavior, done, bad := checker(count, size, nil)
+	sink := spawn(t, sysC, behavior, actor.WithMailbox(mailbox.WithCapacity(4096), mailbox.WithPolicy(mailbox.Block)))
 	sink.Node = c.Address()
 	b := recycledStream(t, count, size, &sink)
-	select {
-	case <-done:
-	case msg := <-bad:
-		t.Fatal(msg)
-	case <-testContext(t).Done():
-		t.Fatal("the forwarded stream did not arrive")
-	}
-	select {
-	case msg := <-bad:
-		t.Fatal(msg)
-	default:
-	}
+	awaitChecked(t, done, bad)
 	if s := b.Stats(); s.Recycled == 0 {
 		t.Error("the forwarding node recycled no buffer")
 	}
