@@ -199,7 +199,7 @@ func TestRecycleBatchedStream(t *testing.T) {
 // read into a buffer while a link still sends from it, so every message
 // reaches the third node intact.
 func TestRecycleBatchedForwarded(t *testing.T) {
-	const count, size = 10_000, 600
+	const count, size = 40_000, 600
 	sysC, c := startNode(t, endpoint(t, "tcp"))
 	behavior, done, bad := checker(count, size, nil)
 	sink := spawn(t, sysC, behavior, actor.WithMailbox(mailbox.WithCapacity(4096), mailbox.WithPolicy(mailbox.Block)))
