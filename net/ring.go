@@ -5,7 +5,6 @@ package net
 type record struct {
 	route *sendRoute // to and from
 	msg   any
-	size  int
 	lent  *lentBuf // a received big body sent on (see recycle.go)
 }
 
@@ -15,12 +14,12 @@ type record struct {
 //
 // The sizes are kept apart from the records, and acknowledged records are
 // released in bulk (release): an ACK for thousands of SENDs then reads a
-// few cache lines of sizes and clears the records with one or two
-// memclrs, instead of copying each 100-byte record out of a ring bigger
-// than the cache.
+// few cache lines of sizes and clears the records (32 bytes each, two to
+// a cache line) with one or two memclrs, instead of copying each record
+// out of a ring bigger than the cache.
 type ring struct {
 	buf   []record
-	sizes []int // sizes[i] is buf[i].size
+	sizes []int // sizes[i] is the size of buf[i]'s SEND
 	head  int
 	n     int
 	lent  int // records with a lentBuf
@@ -31,12 +30,12 @@ func (r *ring) len() int { return r.n }
 // mask turns a position into an index: the capacity is a power of two.
 func (r *ring) mask() int { return len(r.buf) - 1 }
 
-func (r *ring) push(x record) {
+func (r *ring) push(x record, size int) {
 	if r.n == len(r.buf) {
 		r.grow()
 	}
 	i := (r.head + r.n) & r.mask()
-	r.buf[i], r.sizes[i] = x, x.size
+	r.buf[i], r.sizes[i] = x, size
 	r.n++
 	if x.lent != nil {
 		r.lent++

@@ -270,7 +270,7 @@ func (s *session) recycle() {
 
 func (s *session) track(o *outMsg) {
 	s.sent++
-	s.unacked.push(record{route: o.route, msg: o.msg, size: o.size, lent: o.lent})
+	s.unacked.push(record{route: o.route, msg: o.msg, lent: o.lent}, o.size)
 	s.inFlight += o.size
 	if o.route.pending {
 		s.l.pending[o.route.from] = struct{}{}

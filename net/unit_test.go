@@ -25,18 +25,18 @@ func TestBackoff(t *testing.T) {
 func TestRing(t *testing.T) {
 	var r ring
 	for i := range 100 {
-		r.push(record{size: i})
+		r.push(record{msg: i}, i)
 	}
 	for i := range 50 {
-		if got := r.pop().size; got != i {
-			t.Fatalf("pop %d: got %d", i, got)
+		if got := r.pop().msg; got != i {
+			t.Fatalf("pop %d: got %v", i, got)
 		}
 	}
 	for i := 100; i < 300; i++ { // wraps, then grows
-		r.push(record{size: i})
+		r.push(record{msg: i}, i)
 	}
 	var got []int
-	r.drain(func(x record) { got = append(got, x.size) })
+	r.drain(func(x record) { got = append(got, x.msg.(int)) })
 	if len(got) != 250 || got[0] != 50 || got[249] != 299 || r.len() != 0 {
 		t.Fatalf("drained %d records from %d to %d, %d left", len(got), got[0], got[len(got)-1], r.len())
 	}
@@ -141,7 +141,7 @@ func TestRingRelease(t *testing.T) {
 	var freed []*lentBuf
 	free := func(e *lentBuf) { freed = append(freed, e) }
 	for i := range 60 {
-		r.push(record{size: i, msg: i, lent: lent[i]})
+		r.push(record{msg: i, lent: lent[i]}, i)
 	}
 	if got := r.release(50, free); got != 49*50/2 {
 		t.Fatalf("release(50) = %d, want %d", got, 49*50/2)
@@ -150,7 +150,7 @@ func TestRingRelease(t *testing.T) {
 		t.Fatalf("release(50) freed %d lent buffers, want record 7's", len(freed))
 	}
 	for i := 60; i < 110; i++ { // wraps around the 64-slot ring
-		r.push(record{size: i, msg: i, lent: lent[i]})
+		r.push(record{msg: i, lent: lent[i]}, i)
 	}
 	if got, want := r.release(55, free), sumRange(50, 105); got != want {
 		t.Fatalf("release(55) across the wrap = %d, want %d", got, want)
@@ -162,7 +162,7 @@ func TestRingRelease(t *testing.T) {
 		t.Fatalf("%d records left, %d with a lent buffer; want 5 and 1 (record 108)", r.len(), r.lent)
 	}
 	for i := 105; i < 110; i++ {
-		if x := r.pop(); x.size != i || x.msg != i {
+		if x := r.pop(); x.msg != i {
 			t.Fatalf("after release, popped %v, want record %d", x, i)
 		}
 	}
