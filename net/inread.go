@@ -297,7 +297,7 @@ func (r *inReader) decodeBody() (any, error) {
 		if len(r.m.Frames) == 1 && len(kept) >= recycleMin {
 			// Alone in its buffer: the buffer is recycled with it.
 			r.c.n.recycler.lend(kept, r.m.Buffer(), &r.lent)
-		} else if r.m.Retained() <= maxBatchBuffer {
+		} else if r.c.n.recycler.recycles.Load() && r.m.Retained() <= maxBatchBuffer {
 			if r.batch == nil {
 				r.batch = r.c.n.recycler.lendBatch(r.m.Buffer(), len(r.m.Frames))
 			}

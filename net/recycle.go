@@ -27,9 +27,11 @@ import (
 //
 // Smaller []byte messages (detachMin bytes or more) that came in a batch
 // are handed out inside the batch's read buffer too, many to a buffer.
-// The node remembers the last batchSlots such buffers, each with the
-// count of its messages not given back yet; Recycle finds a message's
-// buffer by address, and the last message given back pools the buffer.
+// Once its actors recycle, the node remembers the last batchSlots such
+// buffers (a node whose actors never do spends nothing on it), each with
+// the count of its messages not given back yet; Recycle finds a
+// message's buffer by address, and the last message given back pools the
+// buffer.
 // A stream of 512-byte messages whose receiver recycles them then reads
 // into the same few buffers instead of new memory for each batch (in
 // bench/remote, at 512 B: fewer garbage collections and no page faults).
@@ -62,13 +64,14 @@ type lentBuf struct {
 
 // A recycler is a node's lent buffers and its pool of buffers to read into.
 type recycler struct {
-	lent    sync.Map     // uintptr (a body's first byte) → *lentBuf
-	pools   sync.Map     // size class → chan []byte, the buffers of that class
-	bytes   atomic.Int64 // in the pools
-	pooled  atomic.Uint64
-	reused  atomic.Uint64
-	batches [batchSlots]atomic.Pointer[lentBuf] // the last batch buffers lent (see lendBatch)
-	nextBat atomic.Uint32                       // where the next one goes
+	lent     sync.Map     // uintptr (a body's first byte) → *lentBuf
+	pools    sync.Map     // size class → chan []byte, the buffers of that class
+	bytes    atomic.Int64 // in the pools
+	pooled   atomic.Uint64
+	reused   atomic.Uint64
+	batches  [batchSlots]atomic.Pointer[lentBuf] // the last batch buffers lent (see lendBatch)
+	nextBat  atomic.Uint32                       // where the next one goes
+	recycles atomic.Bool                         // Recycle was called with a body a batch may hold: lend batches
 }
 
 // batchSlots is how many batch buffers a node remembers. Recycle looks
@@ -157,6 +160,9 @@ func (r *recycler) hold(body []byte) *lentBuf {
 func (r *recycler) recycle(body []byte) {
 	if len(body) < detachMin {
 		return
+	}
+	if !r.recycles.Load() {
+		r.recycles.Store(true) // from now on, batch buffers are remembered
 	}
 	if len(body) >= recycleMin {
 		key := uintptr(unsafe.Pointer(unsafe.SliceData(body)))

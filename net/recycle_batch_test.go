@@ -142,8 +142,8 @@ func awaitChecked(t *testing.T, done <-chan struct{}, bad <-chan string) {
 // recycledStream streams count []byte messages of size bytes, each
 // numbered in its first and last eight bytes, from one node to an actor
 // on another, which checks each, forwards it to sink if not nil, and
-// recycles it. It returns the receiving node.
-func recycledStream(t *testing.T, count, size int, sink *actor.Ref) *Node {
+// recycles it if recycle is set. It returns the receiving node.
+func recycledStream(t *testing.T, count, size int, sink *actor.Ref, recycle bool) *Node {
 	t.Helper()
 	ctx := testContext(t)
 	sysA, _ := startNode(t, endpoint(t, "tcp"))
@@ -154,7 +154,9 @@ func recycledStream(t *testing.T, count, size int, sink *actor.Ref) *Node {
 				return err
 			}
 		}
-		b.Recycle(m)
+		if recycle {
+			b.Recycle(m)
+		}
 		return nil
 	})
 	ref := spawn(t, sysB, behavior, actor.WithMailbox(mailbox.WithCapacity(4096), mailbox.WithPolicy(mailbox.Block)))
@@ -188,7 +190,7 @@ func checkNumbered(m []byte, n uint64, size int) error {
 // recycled by its receiver once checked: every message arrives intact,
 // and the node reads later batches into buffers given back.
 func TestRecycleBatchedStream(t *testing.T) {
-	b := recycledStream(t, 20_000, 600, nil)
+	b := recycledStream(t, 20_000, 600, nil, true)
 	if s := b.Stats(); s.Recycled == 0 || s.Reused == 0 {
 		t.Errorf("%d buffers recycled, %d reused; want some of each", s.Recycled, s.Reused)
 	}
@@ -204,9 +206,22 @@ func TestRecycleBatchedForwarded(t *testing.T) {
 	behavior, done, bad := checker(count, size, nil)
 	sink := spawn(t, sysC, behavior, actor.WithMailbox(mailbox.WithCapacity(4096), mailbox.WithPolicy(mailbox.Block)))
 	sink.Node = c.Address()
-	b := recycledStream(t, count, size, &sink)
+	b := recycledStream(t, count, size, &sink, true)
 	awaitChecked(t, done, bad)
 	if s := b.Stats(); s.Recycled == 0 {
 		t.Error("the forwarding node recycled no buffer")
+	}
+}
+
+// TestBatchesRememberedOnceRecycling: a node whose actors never recycle
+// keeps no books on batch buffers; the first Recycle turns them on.
+func TestBatchesRememberedOnceRecycling(t *testing.T) {
+	b := recycledStream(t, 2000, 600, nil, false)
+	if n := b.recycler.nextBat.Load(); n != 0 {
+		t.Fatalf("%d batch buffers remembered by a node that never recycles", n)
+	}
+	b.Recycle(make([]byte, 600)) // not the node's: does nothing, but says the actors recycle
+	if !b.recycler.recycles.Load() {
+		t.Fatal("Recycle did not turn the batch books on")
 	}
 }
