@@ -341,8 +341,8 @@ func classOf(size int) int {
 // their read buffer with the others read with them: the buffer is given
 // back with the last of them, so a receiver that recycles some of a
 // stream's messages and keeps others only keeps their buffers from reuse.
-// The node remembers the buffers of its last 64 batches: a message
-// recycled later is left to the collector.
+// The node remembers the buffers of its last 64 batches, from the first
+// Recycle on: a message recycled later is left to the collector.
 //
 // A message the actor has sent on to other nodes (forwarded, or returned
 // to a remote requester with Reply) may be recycled at once: the node
