@@ -33,6 +33,7 @@ test-go:
 
 test-bench:
 	cd bench/compare && $(GO) vet ./... && $(GO) test -count=1 -timeout 5m ./...
+	QUICK=1 bash bench/w5.sh 2>/dev/null | grep -q 'GOMAXPROCS=1 .*× libzmq' || { echo "bench/w5.sh: no W5 line beside libzmq" >&2; exit 1; }
 
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) ./net/internal/wire

@@ -3,10 +3,15 @@
 # messages (bench/compare/cmd/zmqsize, PUSH→PULL over tcp) alternately,
 # RUNS times (default 5), and prints the medians side by side: this
 # machine's speed drifts, so W5's figure means most beside libzmq's from
-# the same minutes. Needs libzmq3-dev (make deps installs it).
+# the same minutes. Needs libzmq3-dev (make deps installs it). QUICK=1
+# runs once with tiny counts, to check that everything runs (make test).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${RUNS:-5}
+remote_flags=() zmq_flags=()
+if [ -n "${QUICK:-}" ]; then
+	runs=${RUNS:-1} remote_flags=(-quick) zmq_flags=(-scale 0.02)
+fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 go build -o "$tmp/remote" ./bench/remote
@@ -16,8 +21,8 @@ median() { sort -g | awk '{a[NR]=$1} END{if (NR) print a[int((NR+1)/2)]}'; }
 
 for i in $(seq "$runs"); do
 	echo "run $i/$runs" >&2
-	"$tmp/remote" -mode w5 > "$tmp/w5.$i"
-	"$tmp/zmqsize" -sizes 8 -transport tcp -kind throughput -o - > "$tmp/zmq.$i"
+	"$tmp/remote" -mode w5 "${remote_flags[@]}" > "$tmp/w5.$i"
+	"$tmp/zmqsize" -sizes 8 -transport tcp -kind throughput "${zmq_flags[@]}" -o - > "$tmp/zmq.$i"
 done
 
 # rate N: the one-way rates of W5 with GOMAXPROCS=N, in msgs/s.
