@@ -235,11 +235,16 @@ func (r *recycler) settle(e *lentBuf) {
 }
 
 // batchOf returns the remembered batch buffer that body lies in, or nil.
+// Entries whose buffer was pooled (and may be read into again, under a
+// newer entry) or collected (its memory may be another buffer's now) are
+// passed over: only the live entry of body's buffer may count it, so
+// that hold and Recycle always count on the same one.
 func (r *recycler) batchOf(body []byte) *lentBuf {
 	at := uintptr(unsafe.Pointer(unsafe.SliceData(body)))
 	end := at + uintptr(len(body))
 	for i := range r.batches {
-		if e := r.batches[i].Load(); e != nil && at >= e.start && end <= e.end {
+		e := r.batches[i].Load()
+		if e != nil && at >= e.start && end <= e.end && e.holders.Load() >= 0 && e.buf.Value() != nil {
 			return e
 		}
 	}

@@ -225,3 +225,42 @@ func TestBatchesRememberedOnceRecycling(t *testing.T) {
 		t.Fatal("Recycle did not turn the batch books on")
 	}
 }
+
+// TestRecyclerBatchReadAgain: a batch buffer pooled and read into again
+// has two entries in the node's memory, the old one spent; Recycle and
+// hold count the new batch's messages on the new entry, so the buffer
+// is pooled again once they are all back, and not while a link holds
+// one.
+func TestRecyclerBatchReadAgain(t *testing.T) {
+	var r recycler
+	e, buf, bodies := batchOfThree(&r)
+	r.settle(e)
+	for _, b := range bodies {
+		r.recycle(b)
+	}
+	again := r.alloc(64 << 10)
+	if !same(again, buf) {
+		t.Fatal("the batch buffer was not pooled")
+	}
+	e2 := r.lendBatch(again, 3)
+	for _, b := range bodies { // the same offsets, in the same buffer
+		if !e2.handOut(b) {
+			t.Fatal("handOut refused a body of the buffer read into again")
+		}
+	}
+	r.settle(e2)
+	sent := r.hold(bodies[0])
+	if sent != e2 {
+		t.Fatal("hold counted on the spent entry")
+	}
+	for _, b := range bodies {
+		r.recycle(b)
+	}
+	if got := r.alloc(64 << 10); same(got, buf) {
+		t.Fatal("the buffer was pooled while a link held one of its messages")
+	}
+	r.release(sent)
+	if got := r.alloc(64 << 10); !same(got, buf) {
+		t.Fatal("the buffer read into again was not pooled again")
+	}
+}
