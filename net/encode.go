@@ -157,9 +157,14 @@ var outPool = sync.Pool{New: func() any {
 // flushes: o.buf goes back to the pool as soon as o is written, so it
 // goes in the pieces that are copied at once (Head, Tail).
 
-// frame returns a whole envelope (not a SEND) as a frame for
+// The frame builders below fill in a frame in place, in the slice the
+// connection writes from: a Frame built aside and copied there was
+// stored as words and read back as pairs, a store-forwarding stall in
+// every message.
+
+// frame sets f to the whole envelope o (not a SEND), for
 // zmtp.Conn.WriteFrames.
-func (o *outMsg) frame() zmtp.Frame { return zmtp.Frame{Head: o.buf} }
+func (o *outMsg) frame(f *zmtp.Frame) { *f = zmtp.Frame{Head: o.buf} }
 
 // appendHead appends the head of the SEND o (to, from, type) to b, then
 // the bin header of a body sent by reference: the Head of its frame. self
@@ -172,25 +177,28 @@ func (o *outMsg) appendHead(b []byte, self string) []byte {
 	return b
 }
 
-// sendFrame returns the SEND o as a frame whose Head is head (see
-// appendHead).
-func (o *outMsg) sendFrame(head []byte) zmtp.Frame {
+// sendFrame sets f to the SEND o, with head as its Head (see appendHead).
+func (o *outMsg) sendFrame(f *zmtp.Frame, head []byte) {
+	f.Head = head
 	if o.body == nil {
-		return zmtp.Frame{Head: head, Tail: o.buf}
+		f.Body, f.Tail = nil, o.buf
+		return
 	}
-	return zmtp.Frame{Head: head, Body: o.body, Tail: o.buf[o.tailAt:]}
+	f.Body, f.Tail = o.body, o.buf[o.tailAt:]
 }
 
-// nextFrame returns the SEND o as a NEXT envelope: a NEXT header and the
+// nextFrame sets f to the SEND o as a NEXT envelope: a NEXT header and the
 // body. The header of a body sent by reference is appended to scratch,
 // which is returned.
-func (o *outMsg) nextFrame(scratch []byte) (zmtp.Frame, []byte) {
+func (o *outMsg) nextFrame(f *zmtp.Frame, scratch []byte) []byte {
 	if o.body == nil {
-		return zmtp.Frame{Head: wire.NextHeader[:], Tail: o.buf[:o.tailAt]}, scratch
+		f.Head, f.Body, f.Tail = wire.NextHeader[:], nil, o.buf[:o.tailAt]
+		return scratch
 	}
 	at := len(scratch)
 	scratch = append(append(scratch, wire.NextHeader[:]...), o.buf[:o.tailAt]...)
-	return zmtp.Frame{Head: scratch[at:len(scratch):len(scratch)], Body: o.body}, scratch
+	f.Head, f.Body, f.Tail = scratch[at:len(scratch):len(scratch)], o.body, nil
+	return scratch
 }
 
 // nextSize is the size of the SEND o as a NEXT envelope.

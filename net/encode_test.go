@@ -8,6 +8,7 @@ import (
 
 	"github.com/troupe-go/troupe/actor"
 	"github.com/troupe-go/troupe/net/internal/wire"
+	"github.com/troupe-go/troupe/net/internal/zmtp"
 )
 
 // TestEncodeBigBytesByReference checks that a SEND of a big []byte keeps
@@ -24,7 +25,8 @@ func TestEncodeBigBytesByReference(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%d bytes: %v", size, err)
 		}
-		f := o.sendFrame(o.appendHead(nil, n.Address()))
+		var f zmtp.Frame
+		o.sendFrame(&f, o.appendHead(nil, n.Address()))
 		if byRef := size >= refMin; byRef != (len(f.Body) == size && size > 0 && &f.Body[0] == &body[0]) {
 			t.Fatalf("%d bytes: body by reference %v, want %v", size, !byRef, byRef)
 		}
@@ -37,7 +39,8 @@ func TestEncodeBigBytesByReference(t *testing.T) {
 		if o.size != len(got) {
 			t.Fatalf("%d bytes: size %d, the frame has %d", size, o.size, len(got))
 		}
-		next, _ := o.nextFrame(nil)
+		var next zmtp.Frame
+		o.nextFrame(&next, nil)
 		e2 := wire.Envelope{Kind: wire.Next, Body: e.Body}
 		if got, want := bytes.Join([][]byte{next.Head, next.Body, next.Tail}, nil), wire.Append(nil, &e2); !bytes.Equal(got, want) {
 			t.Fatalf("%d bytes: the NEXT frame's pieces are not the envelope wire.Append writes", size)
@@ -73,9 +76,10 @@ func TestPooledBuffersAreCopied(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			f := o.sendFrame(o.appendHead(nil, n.Address()))
+			var f zmtp.Frame
+			o.sendFrame(&f, o.appendHead(nil, n.Address()))
 			if next {
-				f, _ = o.nextFrame(nil)
+				o.nextFrame(&f, nil)
 			}
 			if b, ok := msg.([]byte); ok {
 				if &f.Body[0] != &b[0] {
@@ -109,7 +113,8 @@ func TestEncodeSendSize(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		f := o.sendFrame(o.appendHead(nil, n.Address()))
+		var f zmtp.Frame
+		o.sendFrame(&f, o.appendHead(nil, n.Address()))
 		if got := f.Len(); o.size != got {
 			t.Errorf("case %d: size %d, the frame has %d bytes", i, o.size, got)
 		}

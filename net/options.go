@@ -24,6 +24,11 @@ const (
 	DefaultReconnectMax = 32 * time.Second
 	// DefaultLinkQueue is the high-water mark of each link's outbound queue.
 	DefaultLinkQueue = 10_000
+	// MaxLinkQueue is the largest high-water mark a link's queue takes:
+	// each link holds its queue in a ring of slots, 8 bytes each, as many
+	// as the mark rounded up to a power of two (twice as many under
+	// DropOldest), so 128 KiB at the default and 32 MiB at the most.
+	MaxLinkQueue = 1 << 22
 	// DefaultReplyQueue is the high-water mark of the queue of replies to
 	// one foreign client connection.
 	DefaultReplyQueue = 1000
@@ -101,7 +106,7 @@ func (c *config) validate() error {
 		why = fmt.Sprintf("heartbeat %v × %d", c.interval, c.liveness)
 	case c.reconnectInit <= 0 || c.reconnectMax < c.reconnectInit:
 		why = fmt.Sprintf("reconnect %v to %v", c.reconnectInit, c.reconnectMax)
-	case c.queueCap < 1 || c.queuePolicy > mailbox.Fail:
+	case c.queueCap < 1 || c.queueCap > MaxLinkQueue || c.queuePolicy > mailbox.Fail:
 		why = fmt.Sprintf("link queue %d, %v", c.queueCap, c.queuePolicy)
 	case c.maxMessageSize < 64 || c.maxBatch < 1 || c.batchLimit < 1:
 		why = fmt.Sprintf("max message size %d, max batch %d, batch limit %d", c.maxMessageSize, c.maxBatch, c.batchLimit)
@@ -180,7 +185,8 @@ func WithLinkExpiry(d time.Duration) Option {
 // DropOldest drop (and dead-letter) messages; Fail makes Send return
 // mailbox.ErrFull. DropOldest evicts on the link's goroutine: while it
 // cannot (a write to a slow peer blocks), the queue holds up to twice the
-// mark, then the newest messages are dropped instead.
+// mark, then the newest messages are dropped instead. The mark is at most
+// MaxLinkQueue.
 func WithLinkQueue(capacity int, policy mailbox.Policy) Option {
 	return func(c *config) { c.queueCap, c.queuePolicy = capacity, policy }
 }

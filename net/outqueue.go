@@ -11,40 +11,62 @@ import (
 // An outQueue holds the SENDs queued on a link until its goroutine writes
 // them: many senders, one consumer. It is bounded by the link's
 // high-water mark and applies the same overflow policies as a mailbox,
-// but it is not a channel: a sender pushes onto a lock-free stack (one
-// compare-and-swap, no lock shared with the consumer), and the consumer
-// takes the whole stack at once, oldest first. A stream of sends to one
-// node then costs each side no lock and no cache-line exchange per
-// message, only per batch (a channel cost both, in contention, a fifth of
-// the sending node's CPU in W5).
+// but it is not a channel: a sender takes a ticket (one atomic add) and
+// stores its SEND in the ticket's slot of a ring, and the consumer reads
+// the slots in ticket order. Neither side takes a lock, and the two share
+// a cache line of the ring only every eight SENDs. (A channel cost both a
+// lock per message, in contention a fifth of the sending node's CPU in
+// W5. A lock-free stack, taken whole by the consumer, cost it a chain of
+// dependent cache misses, one per SEND, since each was written on another
+// CPU; the slots of the ring are read in order, and their SENDs' misses
+// overlap.)
 //
-// The count of queued SENDs is reserved before the push and given back
-// by the consumer once per batch. Under DropOldest the consumer evicts:
-// a sender over the mark pushes anyway and leaves the consumer a debt of
-// one eviction; while the consumer cannot pay (its link is down and
-// pausing, or a write blocks), senders over twice the mark drop their own
-// message instead, so the queue stays bounded.
+// The count of queued SENDs is reserved before the ticket is taken and
+// given back by the consumer once per batch, after it has emptied the
+// slots. A ring of limit slots or more (see init) is then never written
+// ahead of the consumer: a sender holds a reservation, so at most limit −
+// 1 older tickets are not yet done, and the slot of the ticket limit or
+// more behind its own was emptied before its reservation.
+//
+// Under DropOldest the consumer evicts: a sender over the mark pushes
+// anyway and leaves the consumer a debt of one eviction; while the
+// consumer cannot pay (its link is down and pausing, or a write blocks),
+// senders over twice the mark drop their own message instead, so the
+// queue stays bounded by twice the mark.
 type outQueue struct {
-	top      atomic.Pointer[outMsg] // pushed SENDs, newest first
-	free     outFree                // written outMsgs, back to the senders
-	queued   atomic.Int64           // pushed and neither taken by a write nor discarded
-	evict    atomic.Int64           // DropOldest: old SENDs the consumer owes an eviction
-	sleeping atomic.Bool            // the consumer waits for a push: wake it
-	waiting  atomic.Int32           // Block: senders waiting for room
+	tail     atomic.Uint64 // the next ticket
+	_        [56]byte      // keeps tail, which only senders write, off the consumer's lines
+	queued   atomic.Int64  // reserved and neither taken by a write nor discarded
+	evict    atomic.Int64  // DropOldest: old SENDs the consumer owes an eviction
+	sleeping atomic.Bool   // the consumer waits for a push: wake it
+	waiting  atomic.Int32  // Block: senders waiting for room
 	room     atomic.Pointer[chan struct{}]
 	closed   atomic.Bool
+	closedAt atomic.Uint64 // the consumer's next ticket when it closed the queue
+	free     outFree       // written outMsgs, back to the senders
 
+	slots    []atomic.Pointer[outMsg] // the ring: a SEND by ticket, or nil
+	mask     uint64                   // len(slots) − 1
 	capacity int64
 	policy   mailbox.Policy
 	wake     func()                                  // wakes the consumer
 	onDrop   func(o *outMsg, why mailbox.DropReason) // told of every discarded SEND
 
 	// Owned by the consumer.
-	fifo, last *outMsg // taken from top, oldest first
+	head uint64 // the ticket of the next SEND to pop
 }
 
 func (q *outQueue) init(capacity int, policy mailbox.Policy, wake func(), onDrop func(*outMsg, mailbox.DropReason)) {
 	q.capacity, q.policy, q.wake, q.onDrop = int64(capacity), policy, wake, onDrop
+	limit := capacity
+	if policy == mailbox.DropOldest {
+		limit = 2 * capacity
+	}
+	size := 8 // slots: a power of two, at least limit (see outQueue)
+	for size < limit {
+		size *= 2
+	}
+	q.slots, q.mask = make([]atomic.Pointer[outMsg], size), uint64(size-1)
 	room := make(chan struct{})
 	q.room.Store(&room)
 }
@@ -71,9 +93,6 @@ func (q *outQueue) Post(ctx context.Context, o *outMsg) error {
 		return err
 	}
 	q.push(o)
-	if q.closed.Load() { // raced with Close: nobody else will take it
-		q.flushClosed()
-	}
 	return nil
 }
 
@@ -130,37 +149,44 @@ func (q *outQueue) awaitRoom(ctx context.Context) error {
 	}
 }
 
+// push stores o, which has its reservation, in the slot of its ticket.
 func (q *outQueue) push(o *outMsg) {
-	for {
-		top := q.top.Load()
-		o.next = top
-		if q.top.CompareAndSwap(top, o) {
-			break
-		}
-	}
+	q.store(q.tail.Add(1)-1, o)
+}
+
+// store stores o in the slot of ticket t and wakes the consumer if it
+// sleeps. If the queue was closed meanwhile, nobody else may take o: it
+// is discarded, with whatever else the queue still holds.
+func (q *outQueue) store(t uint64, o *outMsg) {
+	q.slots[t&q.mask].Store(o)
 	if q.sleeping.Load() {
 		q.wake()
+	}
+	if q.closed.Load() {
+		q.flushClosed()
 	}
 }
 
 // Close marks the queue closed and discards what it holds (DroppedClosed).
 // It is called by the consumer, once it is done.
 func (q *outQueue) Close() {
+	q.closedAt.Store(q.head)
 	q.closed.Store(true)
 	q.makeRoom() // Block waiters see the close
-	for o := q.pop(); o != nil; o = q.pop() {
-		q.onDrop(o, mailbox.DroppedClosed)
-	}
 	q.flushClosed()
 }
 
-// flushClosed discards what was pushed after Close.
+// flushClosed discards what the queue holds once closed, oldest first.
+// Whoever calls it takes each SEND it discards from its slot, so Close
+// and the senders that push after it (see Post) may call it at once: a
+// sender that has taken a ticket stores its SEND after Close has passed
+// its slot, finds the queue closed and discards it.
 func (q *outQueue) flushClosed() {
-	for o := q.top.Swap(nil); o != nil; {
-		next := o.next
-		o.next = nil
-		q.onDrop(o, mailbox.DroppedClosed)
-		o = next
+	from := q.closedAt.Load()
+	for i := range uint64(len(q.slots)) {
+		if o := q.slots[(from+i)&q.mask].Swap(nil); o != nil {
+			q.onDrop(o, mailbox.DroppedClosed)
+		}
 	}
 }
 
@@ -169,58 +195,29 @@ func (q *outQueue) flushClosed() {
 // pop returns the oldest queued SEND, or nil. It pays the evictions owed
 // first. The SENDs it returns stay counted until done.
 func (q *outQueue) pop() *outMsg {
-	if q.fifo == nil {
-		q.take()
-	}
 	if q.evict.Load() > 0 {
 		q.payEvictions()
 	}
 	return q.unlink()
 }
 
-// unlink removes and returns the head of the FIFO, or nil.
+// unlink empties the slot of the next ticket and returns its SEND, or nil
+// if its sender has not stored it yet.
 func (q *outQueue) unlink() *outMsg {
-	o := q.fifo
+	slot := &q.slots[q.head&q.mask]
+	o := slot.Load()
 	if o == nil {
 		return nil
 	}
-	q.fifo, o.next = o.next, nil
-	if q.fifo == nil {
-		q.last = nil
-	}
+	slot.Store(nil)
+	q.head++
 	return o
-}
-
-// take moves what was pushed to the end of the FIFO, oldest first.
-func (q *outQueue) take() {
-	var first, last *outMsg
-	for o := q.top.Swap(nil); o != nil; {
-		next := o.next
-		o.next = first
-		if first == nil {
-			last = o
-		}
-		first = o
-		o = next
-	}
-	if first == nil {
-		return
-	}
-	if q.last == nil {
-		q.fifo = first
-	} else {
-		q.last.next = first
-	}
-	q.last = last
 }
 
 // payEvictions discards the oldest SENDs that DropOldest senders queued
 // over the mark.
 func (q *outQueue) payEvictions() {
 	for n := q.evict.Load(); n > 0; n-- {
-		if q.fifo == nil {
-			q.take()
-		}
 		o := q.unlink()
 		if o == nil {
 			return
@@ -235,7 +232,6 @@ func (q *outQueue) payEvictions() {
 // (its link is down).
 func (q *outQueue) evictDue() {
 	if q.evict.Load() > 0 {
-		q.take()
 		q.payEvictions()
 	}
 }
@@ -260,12 +256,13 @@ func (q *outQueue) makeRoom() {
 // sleep tells senders that the consumer is about to wait for them. It
 // reports false (and stays awake) if a SEND came meanwhile: the caller
 // must then take it, not wait, since its sender may have missed the
-// flag. The flag is
-// set before the stack is checked, and a sender checks it after its
-// push: a push either is seen here or wakes the consumer.
+// flag. The flag is set before the next ticket's slot is checked, and a
+// sender checks it after its store: a push either is seen here or wakes
+// the consumer. (A sender that has taken the next ticket but not stored
+// yet holds the consumer up until it does, and then wakes it.)
 func (q *outQueue) sleep() bool {
 	q.sleeping.Store(true)
-	if q.fifo != nil || q.top.Load() != nil {
+	if q.slots[q.head&q.mask].Load() != nil {
 		q.sleeping.Store(false)
 		return false
 	}

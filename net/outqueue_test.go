@@ -238,3 +238,110 @@ func TestOutQueueConcurrent(t *testing.T) {
 		t.Fatalf("Len = %d at the end, want 0", q.Len())
 	}
 }
+
+// TestOutQueueCloseRace: senders keep posting while the consumer pops a
+// while, then closes. Every SEND a Post accepted is popped or dropped as
+// DroppedClosed, once, and every Post after the close fails.
+func TestOutQueueCloseRace(t *testing.T) {
+	const senders, each = 4, 20_000
+	drops := make(chan [2]int, senders*each)
+	var q outQueue
+	q.init(1024, mailbox.Block, func() {}, func(o *outMsg, why mailbox.DropReason) {
+		if why != mailbox.DroppedClosed {
+			t.Errorf("dropped %v: %v, want DroppedClosed", o.msg, why)
+		}
+		drops <- o.msg.([2]int)
+	})
+	accepted := make(chan [2]int, senders*each)
+	var wg sync.WaitGroup
+	for s := range senders {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range each {
+				err := q.Post(context.Background(), &outMsg{msg: [2]int{s, i}})
+				if errors.Is(err, mailbox.ErrClosed) {
+					return
+				}
+				if err != nil {
+					t.Errorf("post: %v", err)
+					return
+				}
+				accepted <- [2]int{s, i}
+			}
+		}()
+	}
+	seen := map[[2]int]int{}
+	for popped := 0; popped < 2000; {
+		if o := q.pop(); o != nil {
+			seen[o.msg.([2]int)]++
+			popped++
+			q.done(1)
+		}
+	}
+	q.Close()
+	wg.Wait()
+	close(drops)
+	close(accepted)
+	for d := range drops {
+		seen[d]++
+	}
+	n := 0
+	for a := range accepted {
+		n++
+		if seen[a] != 1 {
+			t.Fatalf("SEND %v accepted, then popped or dropped %d times, want once", a, seen[a])
+		}
+	}
+	if n != len(seen) {
+		t.Fatalf("%d SENDs popped or dropped, %d accepted", len(seen), n)
+	}
+}
+
+// TestOutQueueLateSender: a sender that has its reservation, or its
+// ticket, when the consumer looks or closes. A ticket whose SEND is not
+// stored yet holds the consumer up (it sleeps, and the store wakes it),
+// and the SENDs behind it keep their order; a SEND stored after Close is
+// discarded, not left in the ring.
+func TestOutQueueLateSender(t *testing.T) {
+	ctx := context.Background()
+	q := newTestQueue(4, mailbox.Block)
+	if ok, err := q.reserve(ctx, send(0)); !ok || err != nil {
+		t.Fatalf("reserve: %v, %v", ok, err)
+	}
+	late := q.tail.Add(1) - 1 // sender 0 has its ticket, and is slow to store
+	_ = q.Post(ctx, send(1))
+	if o := q.pop(); o != nil {
+		t.Fatalf("popped %v past a ticket not stored yet", o.msg)
+	}
+	if !q.sleep() {
+		t.Fatal("the consumer did not sleep before a ticket not stored yet")
+	}
+	wakes := q.wakes.Load()
+	q.store(late, send(0))
+	if q.wakes.Load() == wakes {
+		t.Fatal("the late store did not wake the sleeping consumer")
+	}
+	q.awake()
+	if got := q.popAll(); len(got) != 2 || got[0] != 0 || got[1] != 1 {
+		t.Fatalf("popped %v, want [0 1]", got)
+	}
+
+	if ok, err := q.reserve(ctx, send(2)); !ok || err != nil { // reserved before the close
+		t.Fatalf("reserve: %v, %v", ok, err)
+	}
+	_ = q.Post(ctx, send(3))
+	q.Close()
+	if d := <-q.dropped; d != (droppedSend{3, mailbox.DroppedClosed}) {
+		t.Fatalf("dropped %+v at Close, want 3", d)
+	}
+	q.push(send(2))
+	select {
+	case d := <-q.dropped:
+		if d != (droppedSend{2, mailbox.DroppedClosed}) {
+			t.Fatalf("dropped %+v after Close, want 2", d)
+		}
+	default:
+		t.Fatal("a SEND pushed after Close stayed in the queue")
+	}
+}

@@ -209,18 +209,20 @@ func (s *session) add(o *outMsg) {
 		s.emit()
 		next, size = false, o.size
 	}
-	var frame zmtp.Frame
+	s.frames = append(s.frames, zmtp.Frame{})
+	frame := &s.frames[len(s.frames)-1]
 	switch {
 	case next:
-		frame, s.heads = o.nextFrame(s.heads)
+		s.heads = o.nextFrame(frame, s.heads)
 	case o.kind == wire.Send:
 		at := len(s.heads)
 		s.heads = o.appendHead(s.heads, s.l.n.addr)
-		s.first, frame = o, o.sendFrame(s.heads[at:len(s.heads):len(s.heads)])
+		s.first = o
+		o.sendFrame(frame, s.heads[at:len(s.heads):len(s.heads)])
 	default:
-		s.first, frame = nil, o.frame()
+		s.first = nil
+		o.frame(frame)
 	}
-	s.frames = append(s.frames, frame)
 	s.batch = append(s.batch, o)
 	s.size += size
 }

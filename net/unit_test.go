@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/troupe-go/troupe/actor"
+	"github.com/troupe-go/troupe/mailbox"
 )
 
 func TestBackoff(t *testing.T) {
@@ -97,6 +98,7 @@ func TestBadOptions(t *testing.T) {
 		WithHeartbeat(time.Second, 0),
 		WithReconnect(time.Second, time.Millisecond),
 		WithLinkQueue(0, 0),
+		WithLinkQueue(MaxLinkQueue+1, mailbox.Block),
 		WithMaxBatch(0),
 		WithBatchLimit(0),
 		WithMaxMessageSize(10),
