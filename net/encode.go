@@ -35,12 +35,13 @@ import (
 // (see clear and outFree), the second a small body inline, which the
 // writer only reads (it never writes into buf, not even a NEXT's header).
 type outMsg struct {
-	// First cache line: written by the sender, cleared by the writer.
+	// First cache line: written by the sender, read by the writer (which
+	// clears it only when it must, see settle).
 	route *sendRoute // to, from, type: shared by the SENDs of a stream
 	msg   any
-	next  *outMsg  // in a link's outQueue
 	lent  *lentBuf // a received big body sent on: released when acknowledged
 	body  []byte   // the payload written by reference, or nil
+	_     [8]byte  // the second line is the second line
 
 	// Second cache line: written by the sender only.
 	buf    []byte // the body (or its bin header) and tail; inline at first
@@ -220,95 +221,106 @@ func (o *outMsg) release() {
 	outPool.Put(o)
 }
 
-// clear readies o for reuse. It clears the first cache line (the
+// clear readies o for the pool. It clears the first cache line (the
 // references that would keep memory alive); the second is the sender's to
 // write, unless a big message grew buf, which goes back to the inline
 // bytes.
 func (o *outMsg) clear() {
-	o.route, o.msg, o.next, o.lent, o.body = nil, nil, nil, nil, nil
+	o.route, o.msg, o.lent, o.body = nil, nil, nil, nil
 	if cap(o.buf) > maxPooled {
 		o.buf = o.inline[:0]
 	}
 }
 
+// settle readies o, written, for its link's senders (see outFree). An
+// envelope that fitted in its inline bytes keeps its route and message
+// until a sender fills o again or the link drops its free outMsgs when
+// idle: a store by the writer here would make each reuse a sender's miss
+// on a line the writer's CPU owns. Any other is cleared, so that a big
+// body or message is not kept alive; a sender sets every field it uses.
+func (o *outMsg) settle() {
+	if o.body != nil || o.lent != nil || cap(o.buf) > inlineLen {
+		o.clear()
+	}
+}
+
 // An outFree hands the outMsgs that a link's writer has written back to
-// the link's senders, a batch at a time, instead of through outPool, whose
-// per-CPU caches make every message a steal when the sender and the
-// writer run on different CPUs. Whoever takes a chain takes all of it (so
-// no other can hold a pointer into it). The writer adds each batch in
-// front of the chain in top, up to a bound (see minFree). A sender takes the
-// chain in spare, or if there is none the one in top, keeps one outMsg
-// and puts the rest in spare, which only senders use: the writer's adds
-// never race with a sender's put-back, and a stream's sender mostly
-// touches a cache line of its own. What does not fit goes to the pool.
+// the link's senders, instead of through outPool, whose per-CPU caches
+// make every message a steal when the sender and the writer run on
+// different CPUs. It is a ring: the writer (its one producer) stores
+// each batch's outMsgs in the slots after tail and then moves tail;
+// senders take from head, one compare-and-swap each. Neither side writes
+// to the outMsgs themselves on the way: a sender's stores into an outMsg
+// it takes then find its lines shared, not owned by the writer's CPU
+// (see outMsg.settle). What does not fit goes to the pool.
 type outFree struct {
-	top   atomic.Pointer[outMsg] // a chain of cleared outMsgs, linked by next, from the writer
-	spare atomic.Pointer[outMsg] // the rest of a chain a sender took
-	max   int                    // bound of the chain in top (0: minFree)
+	head  atomic.Uint64 // the next slot to take; senders move it
+	_     [56]byte      // keeps head off the writer's line
+	tail  atomic.Uint64 // the slots before it are filled; the writer moves it
+	slots []atomic.Pointer[outMsg]
+	mask  uint64
 }
 
-// minFree is the least bound of a link's chain of free outMsgs (128
-// bytes each); a link whose queue holds more has a bound of its queue's
-// capacity and a batch more (see outQueue.init), so that a stream that
-// keeps the queue full recycles all its outMsgs through the chain, not
-// through the pool. Held free, they take no more memory than a full
-// queue; a link that has written nothing for a heartbeat interval drops
-// its chains.
-const minFree = 4096
+// init sizes the ring for at least n outMsgs: a link's queue and a batch,
+// so that a stream that keeps the queue full recycles all its outMsgs
+// here, not through the pool. Held free, they take no more memory than a
+// full queue, and a link that has written nothing for a heartbeat
+// interval drops them (see drop).
+func (f *outFree) init(n int) {
+	size := 8
+	for size < n {
+		size *= 2
+	}
+	f.slots, f.mask = make([]atomic.Pointer[outMsg], size), uint64(size-1)
+}
 
-// In a chain, the first outMsg's size is the chain's length.
-
-// get returns a cleared outMsg.
+// get returns an outMsg for a sender to fill (see outMsg.settle for what
+// it may still hold).
 func (f *outFree) get() *outMsg {
-	o := f.spare.Swap(nil)
-	if o == nil {
-		if o = f.top.Swap(nil); o == nil {
-			return outPool.Get().(*outMsg)
-		}
+	if o := f.take(); o != nil {
+		return o
 	}
-	if rest := o.next; rest != nil {
-		rest.size = o.size - 1
-		if !f.spare.CompareAndSwap(nil, rest) { // another sender put its rest there meanwhile
-			poolChain(rest)
-		}
-	}
-	o.next, o.size = nil, 0
-	return o
+	return outPool.Get().(*outMsg)
 }
 
-// put gives the senders the chain of n cleared outMsgs from first to last,
-// in front of what they have not taken yet.
-func (f *outFree) put(first, last *outMsg, n int) {
-	if old := f.top.Swap(nil); old != nil {
-		if n+old.size > max(f.max, minFree) {
-			poolChain(old)
-		} else {
-			last.next, n = old, n+old.size
+// put gives the senders the outMsgs of batch, settled. Only the writer
+// calls it. A slot is stored to only once its last outMsg was taken
+// (tail − head < len(slots)); a sender that read that slot before then
+// fails its compare-and-swap, since head has moved.
+func (f *outFree) put(batch []*outMsg) {
+	t, h, size := f.tail.Load(), f.head.Load(), uint64(len(f.slots))
+	for _, o := range batch {
+		if t-h >= size {
+			if h = f.head.Load(); t-h >= size {
+				o.release()
+				continue
+			}
 		}
+		f.slots[t&f.mask].Store(o)
+		t++
 	}
-	first.size = n
-	if !f.top.CompareAndSwap(nil, first) {
-		poolChain(first)
-	}
+	f.tail.Store(t)
 }
 
-// drop gives the chains to the pool, whose contents the garbage collector
-// frees when nobody takes them.
+// drop gives what the ring holds to the pool, whose contents the garbage
+// collector frees when nobody takes them. Only the writer calls it.
 func (f *outFree) drop() {
-	for _, slot := range []*atomic.Pointer[outMsg]{&f.top, &f.spare} {
-		if o := slot.Swap(nil); o != nil {
-			poolChain(o)
-		}
+	for o := f.take(); o != nil; o = f.take() {
+		o.release()
 	}
 }
 
-// poolChain puts a chain of cleared outMsgs in outPool.
-func poolChain(o *outMsg) {
-	for o != nil {
-		next := o.next
-		o.next = nil
-		outPool.Put(o)
-		o = next
+// take is get without the pool: nil when the ring is empty.
+func (f *outFree) take() *outMsg {
+	for {
+		h := f.head.Load()
+		if h == f.tail.Load() {
+			return nil
+		}
+		o := f.slots[h&f.mask].Load()
+		if f.head.CompareAndSwap(h, h+1) {
+			return o
+		}
 	}
 }
 
@@ -352,6 +364,7 @@ func (n *Node) encodeSendFrom(free *outFree, to, from *actor.Ref, msg any) (*out
 	}
 	o.route, o.msg, o.kind = n.routeOf(to, from, name), msg, wire.Send
 	b := o.buf[:0]
+	o.body, o.lent = nil, nil // an outMsg from free may hold old ones (see settle)
 	if p, ok := msg.([]byte); ok && len(p) >= refMin {
 		o.body, b = p, wire.AppendBinHeader(b, len(p))
 		o.lent = n.recycler.hold(p)

@@ -3,6 +3,7 @@ package net
 import (
 	"bytes"
 	"errors"
+	"sync"
 	"testing"
 	"unsafe"
 
@@ -173,85 +174,115 @@ func TestRouteOf(t *testing.T) {
 	}
 }
 
-// TestOutFree checks the chain of written outMsgs handed back to senders:
-// get takes them in order, newest batch first, and returns fresh ones once
-// the chain is used up; a batch that would make the chain longer than
-// minFree replaces it.
+// TestOutFree: the writer's batches come back to senders in order, an
+// empty ring gives a fresh outMsg, what does not fit goes to the pool
+// cleared, and drop empties the ring.
 func TestOutFree(t *testing.T) {
 	var f outFree
+	f.init(8)
 	batch := func(n int) []*outMsg {
 		b := make([]*outMsg, n)
 		for i := range b {
-			b[i] = new(outMsg)
-			if i > 0 {
-				b[i-1].next = b[i]
-			}
+			b[i] = &outMsg{msg: i, route: &sendRoute{}}
 		}
 		return b
 	}
 	older, newer := batch(2), batch(3)
-	f.put(older[0], older[1], 2)
-	f.put(newer[0], newer[2], 3)
-	for i, want := range append(newer, older...) {
-		if got := f.get(); got != want || got.next != nil || got.size != 0 {
-			t.Fatalf("get %d: %p (next %p, size %d), want %p", i, got, got.next, got.size, want)
-		}
-	}
-	if f.top.Load() != nil || f.spare.Load() != nil {
-		t.Fatal("the chain is used up but a slot is not empty")
-	}
-	if o := f.get(); o == nil || o == older[0] || o == newer[0] {
-		t.Fatal("an empty slot did not give a fresh outMsg")
-	}
-	big := batch(minFree)
-	f.put(older[0], older[1], 2)
-	f.put(big[0], big[minFree-1], minFree)
-	if top := f.top.Load(); top != big[0] || top.size != minFree || big[minFree-1].next != nil {
-		t.Fatal("a batch of minFree did not replace the chain")
-	}
-	f.drop()
-	if f.top.Load() != nil {
-		t.Fatal("drop left the chain")
-	}
-
-	// A link's bound, when higher than minFree, is its own.
-	f.max = 2 * minFree
-	first, second := batch(minFree), batch(minFree)
-	f.put(first[0], first[minFree-1], minFree)
-	f.put(second[0], second[minFree-1], minFree)
-	if top := f.top.Load(); top != second[0] || top.size != 2*minFree {
-		t.Fatalf("chain of %d under a bound of %d", top.size, f.max)
-	}
-	one := batch(1)
-	f.put(one[0], one[0], 1)
-	if top := f.top.Load(); top != one[0] || top.size != 1 {
-		t.Fatal("a batch over the bound did not replace the chain")
-	}
-	f.drop()
-	f.max = 0
-
-	// A batch written while a sender holds the rest of a chain is not
-	// lost to the pool: the sender's rest, then the batch.
-	older, newer = batch(3), batch(2)
-	f.put(older[0], older[2], 3)
-	if got := f.get(); got != older[0] {
-		t.Fatalf("first get: %p, want %p", got, older[0])
-	}
-	f.put(newer[0], newer[1], 2)
-	for i, want := range []*outMsg{older[1], older[2], newer[0], newer[1]} {
+	f.put(older)
+	f.put(newer)
+	for i, want := range append(older, newer...) {
 		if got := f.get(); got != want {
-			t.Fatalf("get %d after a put: %p, want %p", i, got, want)
+			t.Fatalf("get %d: %p, want %p", i, got, want)
 		}
 	}
-	last := batch(3)
-	f.put(last[0], last[2], 3)
-	f.get() // the rest goes to spare
-	if f.spare.Load() != last[1] {
-		t.Fatal("the rest of the chain is not in spare")
+	if o := f.get(); o == nil || o.route != nil || o.msg != nil {
+		t.Fatal("an empty ring did not give a fresh outMsg")
 	}
+	full := batch(10)
+	f.put(full)
+	for i := 8; i < 10; i++ {
+		if full[i].route != nil || full[i].msg != nil {
+			t.Fatalf("outMsg %d did not fit, but went to the pool uncleared", i)
+		}
+	}
+	for i := range 8 {
+		if got := f.get(); got != full[i] {
+			t.Fatalf("get %d of a full ring: %p, want %p", i, got, full[i])
+		}
+	}
+	f.put(batch(3))
 	f.drop()
-	if f.top.Load() != nil || f.spare.Load() != nil {
-		t.Fatal("drop left a chain")
+	if f.take() != nil {
+		t.Fatal("drop left outMsgs in the ring")
+	}
+}
+
+// TestOutFreeConcurrent: while the writer puts, senders take; no outMsg
+// is handed out twice.
+func TestOutFreeConcurrent(t *testing.T) {
+	const senders, each = 4, 20_000
+	var f outFree
+	f.init(64)
+	taken := make(chan *outMsg, senders*each)
+	var wg sync.WaitGroup
+	for range senders {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range each {
+				taken <- f.get()
+			}
+		}()
+	}
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	for put := true; put; {
+		select {
+		case <-done:
+			put = false
+		default:
+			b := make([]*outMsg, 16)
+			for i := range b {
+				b[i] = &outMsg{msg: true}
+			}
+			f.put(b)
+		}
+	}
+	close(taken)
+	seen := map[*outMsg]bool{}
+	for o := range taken {
+		if o.msg == nil {
+			continue // fresh from the pool
+		}
+		if seen[o] {
+			t.Fatalf("outMsg %p handed out twice", o)
+		}
+		seen[o] = true
+	}
+	if len(seen) == 0 {
+		t.Fatal("no sender took an outMsg from the ring")
+	}
+}
+
+// TestOutMsgSettle: a written envelope that fitted inline keeps its
+// references for reuse; one with a body of its own, a lent buffer or a
+// grown buffer is cleared.
+func TestOutMsgSettle(t *testing.T) {
+	small := &outMsg{route: &sendRoute{}, msg: 1}
+	small.buf = small.inline[:3]
+	small.settle()
+	if small.route == nil || small.msg == nil {
+		t.Fatal("settle cleared an inline envelope")
+	}
+	for name, o := range map[string]*outMsg{
+		"body":  {route: &sendRoute{}, msg: 1, body: make([]byte, 100)},
+		"lent":  {route: &sendRoute{}, msg: 1, lent: &lentBuf{}},
+		"grown": {route: &sendRoute{}, msg: 1, buf: make([]byte, 0, 2*inlineLen)},
+	} {
+		o.settle()
+		if o.route != nil || o.msg != nil || o.body != nil || o.lent != nil {
+			t.Fatalf("%s: settle left references", name)
+		}
 	}
 }
 

@@ -73,7 +73,7 @@ func newLink(n *Node, addr string) *link {
 	l.lastDown = fmt.Errorf("net: node %s: %w: not connected yet", addr, ErrNodeDown)
 	l.q.Init(l, mailbox.WithCapacity(1))
 	l.sends.init(n.cfg.queueCap, n.cfg.queuePolicy, l.poke, l.dropped)
-	l.sends.free.max = n.cfg.queueCap + n.cfg.batchLimit // as many as the queue and a batch use (see minFree)
+	l.sends.free.init(n.cfg.queueCap + n.cfg.batchLimit) // as many as the queue and a batch use
 	return l
 }
 

@@ -174,7 +174,7 @@ func TestIdleLinkDropsFreeChain(t *testing.T) {
 	for busy := true; busy; {
 		select {
 		case <-tick.C:
-			busy = l.sends.free.top.Load() != nil
+			busy = l.sends.free.head.Load() != l.sends.free.tail.Load()
 		case <-ctx.Done():
 			t.Fatal("the idle link kept its free outMsgs")
 		}

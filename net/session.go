@@ -256,18 +256,13 @@ func (s *session) emit() {
 // outFree). The slices keep their stale entries, which the next batch
 // overwrites, except the senders' bodies, which must not be kept alive.
 func (s *session) recycle() {
-	var chain *outMsg
-	for i := len(s.batch) - 1; i >= 0; i-- {
-		o := s.batch[i]
-		o.clear()
-		o.next, chain = chain, o
+	for i, o := range s.batch {
+		o.settle()
 		if s.frames[i].Body != nil {
 			s.frames[i].Body = nil
 		}
 	}
-	if chain != nil {
-		s.l.sends.free.put(chain, s.batch[len(s.batch)-1], len(s.batch))
-	}
+	s.l.sends.free.put(s.batch)
 }
 
 func (s *session) track(o *outMsg) {
