@@ -246,35 +246,34 @@ func (r *inReader) routeOf() route {
 }
 
 func (r *inReader) deliver() {
-	n, e := r.c.n, &r.e
-	to, from, ours := r.route.to, r.route.from, r.route.ours
+	n, e, rt := r.c.n, &r.e, &r.route
 	msg, err := r.decodeBody()
 	if err != nil {
 		r.c.stats[cMalformed].Add(1)
-		n.sys.DeadLetter(to, from, Unknown{Type: e.Type, Value: bytes.Clone(e.Body)}, actor.ReasonNotFound)
-		r.fail(from, wire.CodeMalformed, err.Error())
+		n.sys.DeadLetter(rt.to, rt.from, Unknown{Type: e.Type, Value: bytes.Clone(e.Body)}, actor.ReasonNotFound)
+		r.fail(rt.from, wire.CodeMalformed, err.Error())
 		return
 	}
 	msg = fillRefs(msg, r.defaultNode())
 	switch {
-	case !ours:
+	case !rt.ours:
 		r.c.stats[cUnknown].Add(1)
-		n.sys.DeadLetter(to, from, msg, actor.ReasonNotFound)
-		r.fail(from, wire.CodeNotFound, fmt.Sprintf("net: %s is not node %s", to.Node, n.addr))
+		n.sys.DeadLetter(rt.to, rt.from, msg, actor.ReasonNotFound)
+		r.fail(rt.from, wire.CodeNotFound, fmt.Sprintf("net: %s is not node %s", rt.to.Node, n.addr))
 		return
-	case r.route.reply:
+	case rt.reply:
 		if m, ok := msg.(Error); ok { // a remote failure to answer a request
-			if !n.sys.FailRequest(to, wire.ErrorFromCode(m.Code, m.Text)) {
-				n.sys.DeadLetter(to, from, msg, actor.ReasonLateReply)
+			if !n.sys.FailRequest(rt.to, wire.ErrorFromCode(m.Code, m.Text)) {
+				n.sys.DeadLetter(rt.to, rt.from, msg, actor.ReasonLateReply)
 			}
 			return
 		}
 	}
-	if err := r.route.dest.Deliver(n.ctx, from, msg); err != nil {
-		if errors.Is(err, actor.ErrNotFound) && !actor.IsReplyRef(to) {
+	if err := rt.dest.Deliver(n.ctx, rt.from, msg); err != nil {
+		if errors.Is(err, actor.ErrNotFound) && !actor.IsReplyRef(rt.to) {
 			r.c.stats[cUnknown].Add(1)
 		}
-		r.fail(from, wire.ErrorCode(err), err.Error())
+		r.fail(rt.from, wire.ErrorCode(err), err.Error())
 	}
 }
 
