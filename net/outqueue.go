@@ -201,6 +201,24 @@ func (q *outQueue) pop() *outMsg {
 	return q.unlink()
 }
 
+// popSoon is pop, but when the queue is empty it looks again a few
+// hundred times (a microsecond or so) before it gives up. A writer that
+// has caught up with a stream of SENDs from another CPU then mostly finds
+// the next one and goes on with its batch, instead of ending it: W5 wrote
+// a third as many batches, on 5 % less CPU. A writer alone on its CPU
+// (GOMAXPROCS=1) loses the microsecond once per emptied queue.
+func (q *outQueue) popSoon() *outMsg {
+	for range popSpins {
+		if o := q.pop(); o != nil {
+			return o
+		}
+	}
+	return nil
+}
+
+// popSpins is how many times popSoon looks.
+const popSpins = 256
+
 // unlink empties the slot of the next ticket and returns its SEND, or nil
 // if its sender has not stored it yet.
 func (q *outQueue) unlink() *outMsg {

@@ -181,7 +181,7 @@ func (s *session) writeFrom(o *outMsg) error {
 		if i >= limit || !s.open() {
 			break
 		}
-		if o = s.l.sends.pop(); o == nil {
+		if o = s.l.sends.popSoon(); o == nil {
 			break
 		}
 	}
