@@ -183,14 +183,18 @@ func (c *cell) handleValue(v any) bool {
 
 func (c *cell) handleUser(v any) {
 	if env, ok := v.(*Envelope); ok {
-		c.proc.msg, c.proc.sender = env.Message, env.Sender
+		c.proc.msg = env.Message
+		copyRef(&c.proc.sender, &env.Sender)
 		*env = Envelope{}
 		envelopes.Put(env)
 	} else {
-		c.proc.msg, c.proc.sender = v, Ref{}
+		c.proc.msg = v // the sender is the zero Ref between messages
 	}
 	err := c.invoke()
-	c.proc.msg, c.proc.sender = nil, Ref{}
+	c.proc.msg = nil
+	if !isZeroRef(&c.proc.sender) {
+		c.proc.sender = Ref{}
+	}
 	if err != nil {
 		c.exit(err)
 	}

@@ -29,9 +29,17 @@ type Ref struct {
 }
 
 // IsZero reports whether r is the zero Ref, which addresses nobody.
-func (r Ref) IsZero() bool {
-	return r.ID == 0 && len(r.Name) == 0 && len(r.Node) == 0 // r == Ref{}, without comparing strings
-}
+func (r Ref) IsZero() bool { return isZeroRef(&r) }
+
+// isZeroRef is IsZero for the hot paths: r == Ref{}, without comparing
+// strings, and field by field. (A Ref copied whole, to call a method on
+// it or to assign Ref{}, is read back in 16-byte pieces from the 8-byte
+// words just stored: the CPU cannot forward them, and waits.)
+func isZeroRef(r *Ref) bool { return r.ID == 0 && len(r.Name) == 0 && len(r.Node) == 0 }
+
+// copyRef is *dst = *src for the hot paths, field by field, without the
+// temporary copy a whole-struct assignment makes (see isZeroRef).
+func copyRef(dst, src *Ref) { dst.Node, dst.Name, dst.ID = src.Node, src.Name, src.ID }
 
 // String returns the ref's stable string form (see Ref). The zero Ref
 // prints as "nobody".

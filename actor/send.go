@@ -36,7 +36,7 @@ func (s *System) Deliver(ctx context.Context, to, from Ref, msg any) error {
 }
 
 func (s *System) send(ctx context.Context, to, from Ref, msg any) error {
-	if !s.isLocal(to) {
+	if !s.isLocalNode(to.Node) {
 		return s.sendRemote(ctx, &to, &from, msg)
 	}
 	if to.ID&futureBit != 0 {
@@ -53,7 +53,7 @@ func (s *System) send(ctx context.Context, to, from Ref, msg any) error {
 // post queues msg from from in c's mailbox.
 func (s *System) post(ctx context.Context, c *cell, from Ref, msg any) error {
 	var v any = msg
-	if !from.IsZero() {
+	if !isZeroRef(&from) {
 		env := envelopes.Get().(*Envelope)
 		env.Sender, env.Message = from, msg
 		v = env

@@ -117,14 +117,18 @@ func (s *System) Node() string { return *s.node.Load() }
 func (s *System) Logger() *slog.Logger { return s.log }
 
 // isLocal reports whether r addresses this system.
-func (s *System) isLocal(r Ref) bool {
-	if r.Node == "" {
+func (s *System) isLocal(r Ref) bool { return s.isLocalNode(r.Node) }
+
+// isLocalNode reports whether a ref whose Node is addr addresses this
+// system. The send path passes the field, not the ref (see isZeroRef).
+func (s *System) isLocalNode(addr string) bool {
+	if addr == "" {
 		return true
 	}
 	node := *s.node.Load()
 	// Addresses of nodes on one host differ at the end (the port): a ref
 	// of another node is told apart without comparing it all.
-	return len(r.Node) == len(node) && r.Node[len(node)-1] == node[len(node)-1] && r.Node == node
+	return len(addr) == len(node) && addr[len(node)-1] == node[len(node)-1] && addr == node
 }
 
 func (s *System) goroutineStarted() { s.goroutines.Add(1) }
