@@ -21,12 +21,13 @@ import (
 // CPU; the slots of the ring are read in order, and their SENDs' misses
 // overlap.)
 //
-// The count of queued SENDs is reserved before the ticket is taken and
-// given back by the consumer once per batch, after it has emptied the
-// slots. A ring of limit slots or more (see init) is then never written
-// ahead of the consumer: a sender holds a reservation, so at most limit −
-// 1 older tickets are not yet done, and the slot of the ticket limit or
-// more behind its own was emptied before its reservation.
+// A ticket is also the SEND's place in the count of queued SENDs: a
+// sender takes one (a compare-and-swap of tail) only while tail − finished
+// is under the limit, and the consumer counts tickets finished once per
+// batch, after it has emptied their slots. A ring of limit slots or more
+// (see init) is then never written ahead of the consumer: when a sender
+// takes ticket t, the tickets before t − limit + 1 are finished, so the
+// slot of ticket t − len(slots) was emptied before.
 //
 // Under DropOldest the consumer evicts: a sender over the mark pushes
 // anyway and leaves the consumer a debt of one eviction; while the
@@ -36,7 +37,7 @@ import (
 type outQueue struct {
 	tail     atomic.Uint64 // the next ticket
 	_        [56]byte      // keeps tail, which only senders write, off the consumer's lines
-	queued   atomic.Int64  // reserved and neither taken by a write nor discarded
+	finished atomic.Uint64 // tickets written or evicted: those before it
 	evict    atomic.Int64  // DropOldest: old SENDs the consumer owes an eviction
 	sleeping atomic.Bool   // the consumer waits for a push: wake it
 	waiting  atomic.Int32  // Block: senders waiting for room
@@ -71,8 +72,15 @@ func (q *outQueue) init(capacity int, policy mailbox.Policy, wake func(), onDrop
 	q.room.Store(&room)
 }
 
-// Len returns the number of queued SENDs.
-func (q *outQueue) Len() int { return int(q.queued.Load()) }
+// Len returns the number of queued SENDs: pushed and neither written nor
+// discarded.
+func (q *outQueue) Len() int { return int(q.queued()) }
+
+// queued is Len. finished is read first: it never passes tail.
+func (q *outQueue) queued() int64 {
+	f := q.finished.Load()
+	return int64(q.tail.Load() - f)
+}
 
 // Capacity returns the high-water mark.
 func (q *outQueue) Capacity() int { return int(q.capacity) }
@@ -89,39 +97,42 @@ func (q *outQueue) Post(ctx context.Context, o *outMsg) error {
 	if q.closed.Load() {
 		return mailbox.ErrClosed
 	}
-	if queued, err := q.reserve(ctx, o); !queued {
+	t, ok, err := q.reserve(ctx, o)
+	if !ok {
 		return err
 	}
-	q.push(o)
+	q.store(t, o)
 	return nil
 }
 
-// reserve counts o in, or applies the policy. It reports whether o is to
-// be pushed.
-func (q *outQueue) reserve(ctx context.Context, o *outMsg) (bool, error) {
+// reserve takes a ticket for o, or applies the policy. It reports whether
+// o is to be stored, in the slot of the ticket it returns.
+func (q *outQueue) reserve(ctx context.Context, o *outMsg) (uint64, bool, error) {
 	for {
-		n := q.queued.Load()
+		f := q.finished.Load()
+		t := q.tail.Load()
+		n := int64(t - f) // f, read first, is at most t
 		switch {
 		case q.closed.Load():
-			return false, mailbox.ErrClosed
+			return 0, false, mailbox.ErrClosed
 		case n < q.capacity:
-			if q.queued.CompareAndSwap(n, n+1) {
-				return true, nil
+			if q.tail.CompareAndSwap(t, t+1) {
+				return t, true, nil
 			}
 		case q.policy == mailbox.DropNewest || q.policy == mailbox.DropOldest && n >= 2*q.capacity:
 			q.onDrop(o, mailbox.DroppedNewest)
-			return false, nil
+			return 0, false, nil
 		case q.policy == mailbox.DropOldest:
-			if q.queued.CompareAndSwap(n, n+1) {
+			if q.tail.CompareAndSwap(t, t+1) {
 				q.evict.Add(1)
 				q.wake()
-				return true, nil
+				return t, true, nil
 			}
 		case q.policy == mailbox.Fail:
-			return false, mailbox.ErrFull
+			return 0, false, mailbox.ErrFull
 		default:
 			if err := q.awaitRoom(ctx); err != nil {
-				return false, err
+				return 0, false, err
 			}
 		}
 	}
@@ -138,7 +149,7 @@ func (q *outQueue) awaitRoom(ctx context.Context) error {
 	q.waiting.Add(1)
 	defer q.waiting.Add(-1)
 	room := q.room.Load()
-	if q.queued.Load() < q.capacity || q.closed.Load() {
+	if q.queued() < q.capacity || q.closed.Load() {
 		return nil
 	}
 	select {
@@ -147,11 +158,6 @@ func (q *outQueue) awaitRoom(ctx context.Context) error {
 	case <-ctx.Done():
 		return fmt.Errorf("%w, gave up waiting: %w", mailbox.ErrFull, context.Cause(ctx))
 	}
-}
-
-// push stores o, which has its reservation, in the slot of its ticket.
-func (q *outQueue) push(o *outMsg) {
-	q.store(q.tail.Add(1)-1, o)
 }
 
 // store stores o in the slot of ticket t and wakes the consumer if it
@@ -254,10 +260,11 @@ func (q *outQueue) evictDue() {
 	}
 }
 
-// done gives back the count of n SENDs taken by pop and written.
+// done counts the n SENDs taken by pop and written (or evicted) finished,
+// which makes room for as many.
 func (q *outQueue) done(n int) {
 	if n > 0 {
-		q.queued.Add(-int64(n))
+		q.finished.Add(uint64(n))
 		q.makeRoom()
 	}
 }

@@ -298,18 +298,18 @@ func TestOutQueueCloseRace(t *testing.T) {
 	}
 }
 
-// TestOutQueueLateSender: a sender that has its reservation, or its
-// ticket, when the consumer looks or closes. A ticket whose SEND is not
+// TestOutQueueLateSender: a sender that has its ticket when the consumer
+// looks or closes. A ticket whose SEND is not
 // stored yet holds the consumer up (it sleeps, and the store wakes it),
 // and the SENDs behind it keep their order; a SEND stored after Close is
 // discarded, not left in the ring.
 func TestOutQueueLateSender(t *testing.T) {
 	ctx := context.Background()
 	q := newTestQueue(4, mailbox.Block)
-	if ok, err := q.reserve(ctx, send(0)); !ok || err != nil {
+	late, ok, err := q.reserve(ctx, send(0)) // sender 0 has its ticket, and is slow to store
+	if !ok || err != nil {
 		t.Fatalf("reserve: %v, %v", ok, err)
 	}
-	late := q.tail.Add(1) - 1 // sender 0 has its ticket, and is slow to store
 	_ = q.Post(ctx, send(1))
 	if o := q.pop(); o != nil {
 		t.Fatalf("popped %v past a ticket not stored yet", o.msg)
@@ -327,7 +327,8 @@ func TestOutQueueLateSender(t *testing.T) {
 		t.Fatalf("popped %v, want [0 1]", got)
 	}
 
-	if ok, err := q.reserve(ctx, send(2)); !ok || err != nil { // reserved before the close
+	ticket, ok, err := q.reserve(ctx, send(2)) // taken before the close
+	if !ok || err != nil {
 		t.Fatalf("reserve: %v, %v", ok, err)
 	}
 	_ = q.Post(ctx, send(3))
@@ -335,7 +336,7 @@ func TestOutQueueLateSender(t *testing.T) {
 	if d := <-q.dropped; d != (droppedSend{3, mailbox.DroppedClosed}) {
 		t.Fatalf("dropped %+v at Close, want 3", d)
 	}
-	q.push(send(2))
+	q.store(ticket, send(2))
 	select {
 	case d := <-q.dropped:
 		if d != (droppedSend{2, mailbox.DroppedClosed}) {
