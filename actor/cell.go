@@ -22,6 +22,7 @@ type cell struct {
 	spec    *spawnSpec
 	parent  *cell
 	mb      mailbox.Mailbox
+	batches bool    // handler form: its owner takes batches (see takeBatch); set before anyone can see the cell
 	handler Handler // nil for the loop form
 	proc    Process
 
@@ -40,6 +41,8 @@ type cell struct {
 	stopAsked   bool   // stopped on request: never restarted by default supervision
 	hot         bool   // got a message while lingering: park instead of leaving
 	handled     uint32 // user-lane values taken; one-off actors never linger
+	batch       []any  // messages of a batch taken from the inbox, not handled yet (see takeBatch)
+	batchAt     int    // the next of them
 }
 
 const (
@@ -99,6 +102,8 @@ func (c *cell) hasWork() bool {
 	if c.mb.HasSystem() {
 		return true
 	}
+	// (A batch taken is handled before work returns, unless the actor is
+	// no longer alive: the owner's batch is none of this caller's business.)
 	return c.handler != nil && c.status.Load() == alive && c.mb.Len() > 0
 }
 
@@ -119,13 +124,24 @@ func (c *cell) work() {
 		if c.handler == nil || c.status.Load() != alive {
 			return
 		}
+		if c.batched() > 0 {
+			c.handled++
+			if !c.handleValue(c.nextBatched()) {
+				return
+			}
+			continue
+		}
 		select {
 		case v := <-c.mb.C():
 			if spins > 0 {
 				c.hot = true
 			}
-			c.handled++
 			spins = 0
+			if b, ok := v.(*mailbox.Batch); ok {
+				c.takeBatch(b)
+				continue
+			}
+			c.handled++
 			if !c.handleValue(v) {
 				return
 			}
@@ -160,7 +176,43 @@ func (c *cell) park() bool {
 	}
 	v := <-c.mb.C()
 	c.run.Store(running)
+	if b, ok := v.(*mailbox.Batch); ok {
+		c.takeBatch(b) // handled by work, after the system lane
+		return true
+	}
 	return c.handleValue(v)
+}
+
+// A batch (see System.Destination's PostBatch) is taken from the inbox
+// whole; its messages are then handled one at a time, like messages
+// received one at a time: the system lane still goes first between them,
+// a restarted actor gets the rest, and a stopped one's rest become dead
+// letters (dropBatch).
+
+// takeBatch takes the messages of b, received from the inbox.
+func (c *cell) takeBatch(b *mailbox.Batch) {
+	c.batch, c.batchAt = c.mb.Unbatch(b), 0
+}
+
+// batched returns how many messages of the batch taken are not handled yet.
+func (c *cell) batched() int { return len(c.batch) - c.batchAt }
+
+// nextBatched returns the next message of the batch taken.
+func (c *cell) nextBatched() any {
+	v := c.batch[c.batchAt]
+	c.batch[c.batchAt] = nil
+	if c.batchAt++; c.batchAt == len(c.batch) {
+		c.batch, c.batchAt = nil, 0
+	}
+	return v
+}
+
+// dropBatch dead-letters the messages of the batch taken that the actor
+// will never handle: it is done.
+func (c *cell) dropBatch() {
+	for c.batched() > 0 {
+		c.Dropped(c.nextBatched(), mailbox.DroppedClosed)
+	}
 }
 
 // handleValue handles a value from the user lane: a message or a token. It

@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/troupe-go/troupe/actor"
+	"github.com/troupe-go/troupe/mailbox"
 )
 
 // A received is what a sink actor got: a message and its sender.
@@ -163,4 +165,131 @@ func TestDestinationAfterShutdown(t *testing.T) {
 	if err := d.Deliver(ctx, actor.Ref{}, "x"); !errors.Is(err, actor.ErrShutdown) {
 		t.Fatalf("deliver after shutdown: %v, want ErrShutdown", err)
 	}
+}
+
+// TestPostBatchDelivers posts runs of messages as batches, with and
+// without a sender: they arrive in order, before what is sent after them,
+// each with its sender.
+func TestPostBatchDelivers(t *testing.T) {
+	sys := newSystem(t)
+	ctx := testContext(t)
+	got := make(chan received, 20)
+	ref := spawn(t, sys, sink(got))
+	from := actor.Ref{Node: "tcp://10.0.0.1:5555", Name: "peer", ID: 9}
+	d := sys.Destination(ctx, ref)
+	if !d.PostBatch(actor.Ref{}, []any{0, 1, 2}) || !d.PostBatch(from, []any{3, 4}) {
+		t.Fatal("PostBatch refused a live actor with room")
+	}
+	if err := sys.Send(ctx, ref, 5); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 6 {
+		r := recv(t, got, "a message of a batch")
+		want := actor.Ref{}
+		if i == 3 || i == 4 {
+			want = from
+		}
+		if r.msg != i || r.sender != want {
+			t.Fatalf("message %d: got %v from %v, want %d from %v", i, r.msg, r.sender, i, want)
+		}
+	}
+}
+
+// TestPostBatchRefuses: no batch for an actor that reads its inbox
+// itself, one without room for the whole batch, a single message, or a
+// dead actor; nothing is delivered then.
+func TestPostBatchRefuses(t *testing.T) {
+	sys := newSystem(t)
+	ctx := testContext(t)
+	loop := spawn(t, sys, actor.Loop(func(p *actor.Process, inbox <-chan any) error {
+		<-p.Context().Done()
+		return nil
+	}))
+	small := spawn(t, sys, sink(make(chan received, 8)), actor.WithMailbox(mailbox.WithCapacity(2)))
+	for name, c := range map[string]struct {
+		to   actor.Ref
+		msgs []any
+	}{
+		"loop":    {loop, []any{1, 2}},
+		"no room": {small, []any{1, 2, 3}},
+		"single":  {small, []any{1}},
+	} {
+		if d := sys.Destination(ctx, c.to); d.PostBatch(actor.Ref{}, c.msgs) {
+			t.Errorf("%s: PostBatch posted", name)
+		}
+	}
+	if err := sys.Stop(ctx, small); err != nil {
+		t.Fatal(err)
+	}
+	if d := sys.Destination(ctx, small); d.PostBatch(actor.Ref{}, []any{1, 2}) {
+		t.Error("PostBatch posted to a dead actor")
+	}
+}
+
+// TestPostBatchRestDeadLettered: an actor that fails in the middle of a
+// batch leaves the rest of it as dead letters, as it leaves its mailbox.
+func TestPostBatchRestDeadLettered(t *testing.T) {
+	sys := newSystem(t)
+	ctx := testContext(t)
+	errStop := errors.New("stop here")
+	ref := spawn(t, sys, actor.Func(func(p *actor.Process) error {
+		if p.Message() == 2 {
+			return errStop
+		}
+		return nil
+	}))
+	watcher := make(chan any, 4)
+	w := spawn(t, sys, actor.Func(func(p *actor.Process) error {
+		if term, ok := p.Message().(actor.Terminated); ok {
+			watcher <- term
+		}
+		return nil
+	}))
+	if err := sys.Watch(w, ref); err != nil {
+		t.Fatal(err)
+	}
+	before := sys.DeadLetters()[actor.ReasonStopped]
+	if d := sys.Destination(ctx, ref); !d.PostBatch(actor.Ref{}, []any{1, 2, 3, 4, 5}) {
+		t.Fatal("PostBatch refused")
+	}
+	recv(t, watcher, "Terminated")
+	if n := sys.DeadLetters()[actor.ReasonStopped] - before; n != 3 {
+		t.Fatalf("%d dead letters after a failure at message 2 of 5, want 3", n)
+	}
+}
+
+// TestPostBatchGracefulStop: a normal stop requested while a batch is
+// being handled lets the actor handle all of it first.
+func TestPostBatchGracefulStop(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		sys := newSystem(t)
+		ctx := testContext(t)
+		gate := make(chan struct{})
+		got := make(chan any, 8)
+		ref := spawn(t, sys, actor.Func(func(p *actor.Process) error {
+			if n, ok := p.Message().(int); ok {
+				if n == 1 {
+					<-gate
+				}
+				got <- n
+			}
+			return nil
+		}))
+		if d := sys.Destination(ctx, ref); !d.PostBatch(actor.Ref{}, []any{1, 2, 3, 4}) {
+			t.Fatal("PostBatch refused")
+		}
+		synctest.Wait() // the actor is in message 1
+		stopped := make(chan error, 1)
+		go func() { stopped <- sys.Stop(ctx, ref) }()
+		synctest.Wait() // the stop request is queued
+		close(gate)
+		if err := <-stopped; err != nil {
+			t.Fatal(err)
+		}
+		for want := 1; want <= 4; want++ {
+			if n := recv(t, got, "a batch message before the stop"); n != want {
+				t.Fatalf("got %v, want %d", n, want)
+			}
+		}
+	})
 }

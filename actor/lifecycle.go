@@ -145,7 +145,7 @@ func (c *cell) stopRequested(m *stopRequest) {
 	if k.pendingStop != nil {
 		return // already draining toward a stop
 	}
-	if k.drainLeft = c.mb.Len(); k.drainLeft == 0 {
+	if k.drainLeft = c.mb.Len() + c.batched(); k.drainLeft == 0 {
 		c.beginStop(m.reason, nil, true)
 		return
 	}
@@ -218,6 +218,7 @@ func (c *cell) finish() {
 		s.unsubscribeAll(c.ref)
 	}
 	c.mb.Close()
+	c.dropBatch()
 	if k := c.kin; k != nil {
 		for _, w := range k.watchers {
 			s.notify(w, Terminated{Ref: c.ref, Reason: c.reason})

@@ -98,6 +98,44 @@ func (d *Destination) Deliver(ctx context.Context, from Ref, msg any) error {
 	return d.sys.post(ctx, c, from, msg)
 }
 
+// PostBatch posts msgs, in order and all from one sender, to the actor
+// as one value of its inbox (a mailbox.Batch), if it is a live local
+// actor that handles messages one at a time (not one that receives from
+// its inbox itself) and its mailbox has room for all of them, and reports
+// whether it did. If it did not, nothing was delivered: the caller
+// delivers them one by one with Deliver, which applies the mailbox's
+// policy. A transport that reads a run of messages for one actor off a
+// connection hands them over with one channel operation instead of one
+// each, and the actor takes them with one. msgs is not kept.
+func (d *Destination) PostBatch(from Ref, msgs []any) bool {
+	c := d.c
+	if c == nil || !c.batches || c.status.Load() == dead || d.sys.finished.Load() ||
+		len(msgs) < 2 || c.mb.Len()+len(msgs) > c.mb.Capacity() {
+		return false
+	}
+	vs := make([]any, len(msgs))
+	if isZeroRef(&from) {
+		copy(vs, msgs)
+	} else {
+		for i, m := range msgs {
+			env := envelopes.Get().(*Envelope)
+			env.Sender, env.Message = from, m
+			vs[i] = env
+		}
+	}
+	if !c.mb.PostBatch(vs) {
+		for _, v := range vs {
+			if env, ok := v.(*Envelope); ok {
+				*env = Envelope{}
+				envelopes.Put(env)
+			}
+		}
+		return false
+	}
+	c.schedule()
+	return true
+}
+
 func (s *System) postFailed(c *cell, from Ref, msg any, err error) error {
 	switch {
 	case errors.Is(err, mailbox.ErrClosed):

@@ -73,7 +73,7 @@ func (s *System) spawn(ctx context.Context, parent *cell, spec *spawnSpec) (Ref,
 	if seq == 0 {
 		return Ref{}, ErrExhausted
 	}
-	c := &cell{sys: s, spec: spec, parent: parent}
+	c := &cell{sys: s, spec: spec, parent: parent, batches: spec.behavior.loop == nil}
 	c.ref = Ref{Node: s.Node(), Name: spec.name, ID: s.epoch | seq}
 	c.proc.cell = c
 	c.mb.Init(c, spec.mailbox...)

@@ -16,6 +16,12 @@ type Mailbox struct {
 	policy   Policy
 	closed   atomic.Bool
 	maxDepth atomic.Int32
+	extra    atomic.Int64 // messages queued in batches beyond one per value (see PostBatch)
+
+	// Block senders waiting for room while batches are queued (see
+	// postCounted): woken when the owner takes a batch, or at Close.
+	waiting atomic.Int32
+	room    atomic.Pointer[chan struct{}]
 
 	// Counters are atomics because any sender updates them; maxDepth is
 	// written only when a new maximum is reached, so senders mostly read it.
@@ -68,8 +74,9 @@ func (m *Mailbox) Capacity() int { return cap(m.user) }
 // Policy returns the overflow policy.
 func (m *Mailbox) Policy() Policy { return m.policy }
 
-// Len returns the number of queued user messages.
-func (m *Mailbox) Len() int { return len(m.user) }
+// Len returns the number of queued user messages (a queued Batch counts
+// each of its messages).
+func (m *Mailbox) Len() int { return len(m.user) + int(m.extra.Load()) }
 
 // Post queues msg on the user lane, applying the overflow policy when the
 // mailbox is full. It returns nil when the message was queued or discarded
@@ -81,6 +88,15 @@ func (m *Mailbox) Post(ctx context.Context, msg any) error {
 	if m.closed.Load() {
 		return ErrClosed
 	}
+	if m.extra.Load() != 0 {
+		return m.postCounted(ctx, msg)
+	}
+	return m.post(ctx, msg)
+}
+
+// post is Post while every queued value is one message: the channel's
+// capacity is then the mark.
+func (m *Mailbox) post(ctx context.Context, msg any) error {
 	select {
 	case m.user <- msg:
 	default:
@@ -96,9 +112,12 @@ func (m *Mailbox) Post(ctx context.Context, msg any) error {
 	return nil
 }
 
-func (m *Mailbox) accepted() {
-	m.posted.Add(1)
-	depth := int32(len(m.user))
+func (m *Mailbox) accepted() { m.acceptedN(1) }
+
+// acceptedN counts n messages posted and the depth they made.
+func (m *Mailbox) acceptedN(n int) {
+	m.posted.Add(uint64(n))
+	depth := int32(m.Len())
 	for {
 		cur := m.maxDepth.Load()
 		if depth <= cur || m.maxDepth.CompareAndSwap(cur, depth) {
@@ -158,7 +177,15 @@ func (m *Mailbox) evictOldest(msg any) bool {
 }
 
 func (m *Mailbox) drop(msg any, reason DropReason, counter *atomic.Uint64) {
-	if _, ok := msg.(*Token); ok {
+	switch v := msg.(type) {
+	case *Token:
+		return
+	case *Batch: // taken off the lane: each message is dropped
+		m.extra.Add(-int64(len(v.msgs) - 1))
+		m.makeRoom()
+		for _, one := range v.msgs {
+			m.drop(one, reason, counter)
+		}
 		return
 	}
 	counter.Add(1)
@@ -173,6 +200,7 @@ func (m *Mailbox) drop(msg any, reason DropReason, counter *atomic.Uint64) {
 // from any goroutine.
 func (m *Mailbox) Close() {
 	m.closed.Store(true)
+	m.makeRoom()
 	m.flush()
 }
 

@@ -27,7 +27,7 @@ func (m *Mailbox) Stats() Stats {
 	s := Stats{
 		Capacity: cap(m.user),
 		Policy:   m.policy,
-		Depth:    len(m.user),
+		Depth:    m.Len(),
 		Posted:   m.posted.Load(),
 		Dropped:  m.dropped.Load(),
 		Evicted:  m.evicted.Load(),
