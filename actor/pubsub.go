@@ -47,7 +47,7 @@ func (s *System) Publish(topic string, msg any) {
 
 func (s *System) publishTo(ref Ref, pub Publication) {
 	if !s.isLocal(ref) {
-		_ = s.sendRemote(cancelled, &ref, &Ref{}, pub)
+		_ = s.sendRemote(cancelled, ref, Ref{}, pub)
 		return
 	}
 	c := s.cell(ref.ID)

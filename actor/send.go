@@ -37,7 +37,7 @@ func (s *System) Deliver(ctx context.Context, to, from Ref, msg any) error {
 
 func (s *System) send(ctx context.Context, to, from Ref, msg any) error {
 	if !s.isLocalNode(to.Node) {
-		return s.sendRemote(ctx, &to, &from, msg)
+		return s.sendRemote(ctx, to, from, msg)
 	}
 	if to.ID&futureBit != 0 {
 		return s.completeFuture(to, from, msg, nil)

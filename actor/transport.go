@@ -46,15 +46,17 @@ func (s *System) remote(to Ref) (Transport, error) {
 }
 
 // sendRemote hands a message for another node to the transport. The refs
-// come by pointer: a stream of remote sends otherwise spends more time
-// passing them down than in any one step.
-func (s *System) sendRemote(ctx context.Context, to, from *Ref, msg any) error {
+// come by value and go on as they came: copied through memory (from a
+// pointer) they were read back in 16-byte pieces from the 8-byte words
+// just stored, a store-forwarding stall in every remote send (see
+// isZeroRef).
+func (s *System) sendRemote(ctx context.Context, to, from Ref, msg any) error {
 	box := s.transport.Load()
 	if box == nil {
-		s.deadLetter(*to, *from, msg, ReasonNotFound)
-		return fmt.Errorf("actor: %v: %w", *to, ErrNoTransport)
+		s.deadLetter(to, from, msg, ReasonNotFound)
+		return fmt.Errorf("actor: %v: %w", to, ErrNoTransport)
 	}
-	return box.t.Send(ctx, *to, *from, msg)
+	return box.t.Send(ctx, to, from, msg)
 }
 
 // LookupOn finds the actor registered as name on node: this system when
