@@ -25,6 +25,20 @@
 // [AgeProbe], which samples the counters periodically and costs the message
 // path nothing.
 //
+// # Batches
+//
+// A transport that reads a run of messages for one actor off a connection
+// may post them as one value, a [Batch] ([Mailbox.PostBatch]): one channel
+// operation for the run on each side instead of one per message, which is
+// what two goroutines on two cores pay most for. A batch is posted only
+// whole, into a mailbox with room for all of its messages; each counts
+// against the high-water mark and in the counters, and a policy that
+// discards a queued batch discards, counts and reports each of its
+// messages. The owner that receives a *Batch from C takes its messages
+// with [Mailbox.Unbatch]. Only owners that do should be sent batches: the
+// actor runtime sends them to handler-form actors, never to an actor
+// whose own code selects on its inbox.
+//
 // # Concurrency
 //
 // Any number of goroutines may post. One goroutine, the owner, receives:
