@@ -29,15 +29,25 @@ func sink(got chan<- received) actor.Behavior {
 	})
 }
 
-// TestDestinationDelivers delivers a stream through a Destination, with
-// and without a sender: every message arrives, in order, with its sender.
-func TestDestinationDelivers(t *testing.T) {
+// peerRef is a sender on another node.
+var peerRef = actor.Ref{Node: "tcp://10.0.0.1:5555", Name: "peer", ID: 9}
+
+// sinkDestination spawns a sink on a new system and returns a context for
+// the test, a Destination of the sink, and what the sink gets.
+func sinkDestination(t *testing.T) (context.Context, *actor.Destination, <-chan received) {
+	t.Helper()
 	sys := newSystem(t)
 	ctx := testContext(t)
 	got := make(chan received, 200)
-	ref := spawn(t, sys, sink(got))
-	from := actor.Ref{Node: "tcp://10.0.0.1:5555", Name: "peer", ID: 9}
-	d := sys.Destination(ctx, ref)
+	d := sys.Destination(ctx, spawn(t, sys, sink(got)))
+	return ctx, &d, got
+}
+
+// TestDestinationDelivers delivers a stream through a Destination, with
+// and without a sender: every message arrives, in order, with its sender.
+func TestDestinationDelivers(t *testing.T) {
+	ctx, d, got := sinkDestination(t)
+	from := peerRef
 	for i := range 100 {
 		sender := actor.Ref{}
 		if i%2 == 1 {
@@ -47,13 +57,21 @@ func TestDestinationDelivers(t *testing.T) {
 			t.Fatalf("deliver %d: %v", i, err)
 		}
 	}
-	for i := range 100 {
-		r := recv(t, got, "a delivered message")
-		want := actor.Ref{}
+	recvInOrder(t, got, 100, func(i int) actor.Ref {
 		if i%2 == 1 {
-			want = from
+			return from
 		}
-		if r.msg != i || r.sender != want {
+		return actor.Ref{}
+	})
+}
+
+// recvInOrder receives n messages from got and checks that message i is
+// i, sent by senderOf(i).
+func recvInOrder(t *testing.T, got <-chan received, n int, senderOf func(i int) actor.Ref) {
+	t.Helper()
+	for i := range n {
+		r := recv(t, got, "a delivered message")
+		if want := senderOf(i); r.msg != i || r.sender != want {
 			t.Fatalf("message %d: got %v from %v, want %d from %v", i, r.msg, r.sender, i, want)
 		}
 	}
@@ -171,28 +189,20 @@ func TestDestinationAfterShutdown(t *testing.T) {
 // without a sender: they arrive in order, before what is sent after them,
 // each with its sender.
 func TestPostBatchDelivers(t *testing.T) {
-	sys := newSystem(t)
-	ctx := testContext(t)
-	got := make(chan received, 20)
-	ref := spawn(t, sys, sink(got))
-	from := actor.Ref{Node: "tcp://10.0.0.1:5555", Name: "peer", ID: 9}
-	d := sys.Destination(ctx, ref)
+	ctx, d, got := sinkDestination(t)
+	from := peerRef
 	if !d.PostBatch(actor.Ref{}, []any{0, 1, 2}) || !d.PostBatch(from, []any{3, 4}) {
 		t.Fatal("PostBatch refused a live actor with room")
 	}
-	if err := sys.Send(ctx, ref, 5); err != nil {
+	if err := d.Deliver(ctx, actor.Ref{}, 5); err != nil {
 		t.Fatal(err)
 	}
-	for i := range 6 {
-		r := recv(t, got, "a message of a batch")
-		want := actor.Ref{}
+	recvInOrder(t, got, 6, func(i int) actor.Ref {
 		if i == 3 || i == 4 {
-			want = from
+			return from
 		}
-		if r.msg != i || r.sender != want {
-			t.Fatalf("message %d: got %v from %v, want %d from %v", i, r.msg, r.sender, i, want)
-		}
-	}
+		return actor.Ref{}
+	})
 }
 
 // TestPostBatchRefuses: no batch for an actor that reads its inbox

@@ -87,42 +87,14 @@ func (m *Mailbox) postCounted(ctx context.Context, msg any) error {
 }
 
 // awaitRoom waits until the owner takes a batch, the mailbox closes, or
-// ctx ends. The room channel is loaded before the count is checked again,
-// and replaced after room is made: a wait never misses the room it waits
-// for.
+// ctx ends.
 func (m *Mailbox) awaitRoom(ctx context.Context) error {
-	if ctx == nil {
-		ctx = context.Background()
+	full := func() bool { return m.Len() >= cap(m.user) && m.extra.Load() != 0 && !m.closed.Load() }
+	if err := m.room.Wait(ctx, full); err != nil {
+		return fmt.Errorf("%w, gave up waiting: %w", ErrFull, err)
 	}
-	m.waiting.Add(1)
-	defer m.waiting.Add(-1)
-	room := m.room.Load()
-	if room == nil {
-		fresh := make(chan struct{})
-		if m.room.CompareAndSwap(nil, &fresh) {
-			room = &fresh
-		} else {
-			room = m.room.Load()
-		}
-	}
-	if m.Len() < cap(m.user) || m.extra.Load() == 0 || m.closed.Load() {
-		return nil
-	}
-	select {
-	case <-*room:
-		return nil
-	case <-ctx.Done():
-		return fmt.Errorf("%w, gave up waiting: %w", ErrFull, context.Cause(ctx))
-	}
+	return nil
 }
 
 // makeRoom wakes the senders waiting for room, if any.
-func (m *Mailbox) makeRoom() {
-	if m.waiting.Load() == 0 {
-		return
-	}
-	fresh := make(chan struct{})
-	if old := m.room.Swap(&fresh); old != nil {
-		close(*old)
-	}
-}
+func (m *Mailbox) makeRoom() { m.room.Made() }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"sync/atomic"
+
+	"github.com/troupe-go/troupe/internal/room"
 )
 
 // A Mailbox is a bounded queue of user messages (a Go channel) plus an
@@ -18,10 +20,9 @@ type Mailbox struct {
 	maxDepth atomic.Int32
 	extra    atomic.Int64 // messages queued in batches beyond one per value (see PostBatch)
 
-	// Block senders waiting for room while batches are queued (see
+	// Block senders wait here for room while batches are queued (see
 	// postCounted): woken when the owner takes a batch, or at Close.
-	waiting atomic.Int32
-	room    atomic.Pointer[chan struct{}]
+	room room.Room
 
 	// Counters are atomics because any sender updates them; maxDepth is
 	// written only when a new maximum is reached, so senders mostly read it.

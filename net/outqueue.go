@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sync/atomic"
 
+	"github.com/troupe-go/troupe/internal/room"
 	"github.com/troupe-go/troupe/mailbox"
 )
 
@@ -40,8 +41,7 @@ type outQueue struct {
 	finished atomic.Uint64 // tickets written or evicted: those before it
 	evict    atomic.Int64  // DropOldest: old SENDs the consumer owes an eviction
 	sleeping atomic.Bool   // the consumer waits for a push: wake it
-	waiting  atomic.Int32  // Block: senders waiting for room
-	room     atomic.Pointer[chan struct{}]
+	room     room.Room     // Block: senders wait here for room
 	closed   atomic.Bool
 	closedAt atomic.Uint64 // the consumer's next ticket when it closed the queue
 	free     outFree       // written outMsgs, back to the senders
@@ -68,8 +68,6 @@ func (q *outQueue) init(capacity int, policy mailbox.Policy, wake func(), onDrop
 		size *= 2
 	}
 	q.slots, q.mask = make([]atomic.Pointer[outMsg], size), uint64(size-1)
-	room := make(chan struct{})
-	q.room.Store(&room)
 }
 
 // Len returns the number of queued SENDs: pushed and neither written nor
@@ -139,25 +137,13 @@ func (q *outQueue) reserve(ctx context.Context, o *outMsg) (uint64, bool, error)
 }
 
 // awaitRoom waits until the consumer makes room (or the queue closes, or
-// ctx ends). The room channel is loaded before the count is checked
-// again, and the consumer replaces it after giving count back: a wait
-// never misses the room it waits for.
+// ctx ends).
 func (q *outQueue) awaitRoom(ctx context.Context) error {
-	if ctx == nil {
-		ctx = context.Background()
+	full := func() bool { return q.queued() >= q.capacity && !q.closed.Load() }
+	if err := q.room.Wait(ctx, full); err != nil {
+		return fmt.Errorf("%w, gave up waiting: %w", mailbox.ErrFull, err)
 	}
-	q.waiting.Add(1)
-	defer q.waiting.Add(-1)
-	room := q.room.Load()
-	if q.queued() < q.capacity || q.closed.Load() {
-		return nil
-	}
-	select {
-	case <-*room:
-		return nil
-	case <-ctx.Done():
-		return fmt.Errorf("%w, gave up waiting: %w", mailbox.ErrFull, context.Cause(ctx))
-	}
+	return nil
 }
 
 // store stores o in the slot of ticket t and wakes the consumer if it
@@ -270,13 +256,7 @@ func (q *outQueue) done(n int) {
 }
 
 // makeRoom wakes the senders waiting for room, if any.
-func (q *outQueue) makeRoom() {
-	if q.waiting.Load() == 0 {
-		return
-	}
-	room := make(chan struct{})
-	close(*q.room.Swap(&room))
-}
+func (q *outQueue) makeRoom() { q.room.Made() }
 
 // sleep tells senders that the consumer is about to wait for them. It
 // reports false (and stays awake) if a SEND came meanwhile: the caller

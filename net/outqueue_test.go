@@ -144,8 +144,8 @@ func testOutQueueBlock(t *testing.T) {
 	posted := make(chan error, 1)
 	go func() { posted <- q.Post(context.Background(), send(2)) }()
 	synctest.Wait() // the sender waits for room
-	if q.waiting.Load() != 1 {
-		t.Fatalf("%d senders wait for room, want 1", q.waiting.Load())
+	if q.room.Waiting() != 1 {
+		t.Fatalf("%d senders wait for room, want 1", q.room.Waiting())
 	}
 	if got := q.popAll(); len(got) != 1 || got[0] != 0 {
 		t.Fatalf("popped %v, want [0]", got)
@@ -197,19 +197,12 @@ func TestOutQueueConcurrent(t *testing.T) {
 		default:
 		}
 	}, func(o *outMsg, why mailbox.DropReason) { t.Errorf("dropped %v: %v", o.msg, why) })
-	var wg sync.WaitGroup
-	for s := range senders {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range each {
-				if err := q.Post(context.Background(), &outMsg{msg: [2]int{s, i}}); err != nil {
-					t.Errorf("post: %v", err)
-					return
-				}
-			}
-		}()
-	}
+	wg := postFrom(&q, senders, each, func(s, i int, err error) bool {
+		if err != nil {
+			t.Errorf("post: %v", err)
+		}
+		return err == nil
+	})
 	next := make([]int, senders)
 	deadline := time.After(30 * time.Second)
 	for got := 0; got < senders*each; {
@@ -253,24 +246,17 @@ func TestOutQueueCloseRace(t *testing.T) {
 		drops <- o.msg.([2]int)
 	})
 	accepted := make(chan [2]int, senders*each)
-	var wg sync.WaitGroup
-	for s := range senders {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range each {
-				err := q.Post(context.Background(), &outMsg{msg: [2]int{s, i}})
-				if errors.Is(err, mailbox.ErrClosed) {
-					return
-				}
-				if err != nil {
-					t.Errorf("post: %v", err)
-					return
-				}
-				accepted <- [2]int{s, i}
-			}
-		}()
-	}
+	wg := postFrom(&q, senders, each, func(s, i int, err error) bool {
+		switch {
+		case errors.Is(err, mailbox.ErrClosed):
+			return false
+		case err != nil:
+			t.Errorf("post: %v", err)
+			return false
+		}
+		accepted <- [2]int{s, i}
+		return true
+	})
 	seen := map[[2]int]int{}
 	for popped := 0; popped < 2000; {
 		if o := q.pop(); o != nil {
@@ -345,4 +331,23 @@ func TestOutQueueLateSender(t *testing.T) {
 	default:
 		t.Fatal("a SEND pushed after Close stayed in the queue")
 	}
+}
+
+// postFrom starts senders goroutines that each post SENDs [2]int{s, i}
+// for i up to each, telling posted of each result; a sender stops when
+// posted returns false.
+func postFrom(q *outQueue, senders, each int, posted func(s, i int, err error) bool) *sync.WaitGroup {
+	var wg sync.WaitGroup
+	for s := range senders {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range each {
+				if !posted(s, i, q.Post(context.Background(), &outMsg{msg: [2]int{s, i}})) {
+					return
+				}
+			}
+		}()
+	}
+	return &wg
 }
