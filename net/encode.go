@@ -41,7 +41,7 @@ type outMsg struct {
 	msg   any
 	lent  *lentBuf // a received big body sent on: released when acknowledged
 	body  []byte   // the payload written by reference, or nil
-	_     [8]byte  // the second line is the second line
+	_     [8]byte  // to the end of the first line
 
 	// Second cache line: written by the sender only.
 	buf    []byte // the body (or its bin header) and tail; inline at first
@@ -267,10 +267,7 @@ type outFree struct {
 // full queue, and a link that has written nothing for a heartbeat
 // interval drops them (see drop).
 func (f *outFree) init(n int) {
-	size := 8
-	for size < n {
-		size *= 2
-	}
+	size := ringSize(n)
 	f.slots, f.mask = make([]atomic.Pointer[outMsg], size), uint64(size-1)
 }
 

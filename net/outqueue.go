@@ -63,11 +63,18 @@ func (q *outQueue) init(capacity int, policy mailbox.Policy, wake func(), onDrop
 	if policy == mailbox.DropOldest {
 		limit = 2 * capacity
 	}
-	size := 8 // slots: a power of two, at least limit (see outQueue)
-	for size < limit {
+	size := ringSize(limit) // at least limit: see outQueue
+	q.slots, q.mask = make([]atomic.Pointer[outMsg], size), uint64(size-1)
+}
+
+// ringSize is the size of a ring of slots for n entries: a power of two,
+// so that a ticket's slot is its low bits, and at least 8.
+func ringSize(n int) int {
+	size := 8
+	for size < n {
 		size *= 2
 	}
-	q.slots, q.mask = make([]atomic.Pointer[outMsg], size), uint64(size-1)
+	return size
 }
 
 // Len returns the number of queued SENDs: pushed and neither written nor
