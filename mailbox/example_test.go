@@ -90,3 +90,29 @@ func ExampleParsePolicy() {
 	// drop-oldest <nil> true
 	// mailbox: unknown policy "newest"
 }
+
+// A transport posts a run of messages as one value; the owner unbatches
+// it and handles the messages in order. Each counts against the mark.
+func ExampleMailbox_PostBatch() {
+	mb := mailbox.New(mailbox.WithCapacity(4))
+	fmt.Println("batch posted:", mb.PostBatch([]any{"a", "b", "c"}))
+	fmt.Println("depth:", mb.Len())
+	fmt.Println("too big:", mb.PostBatch([]any{"d", "e"}))
+	switch v := (<-mb.C()).(type) {
+	case *mailbox.Batch:
+		for _, m := range mb.Unbatch(v) {
+			fmt.Println("handle", m)
+		}
+	default:
+		fmt.Println("handle", v)
+	}
+	fmt.Println("depth:", mb.Len())
+	// Output:
+	// batch posted: true
+	// depth: 3
+	// too big: false
+	// handle a
+	// handle b
+	// handle c
+	// depth: 0
+}
