@@ -12,15 +12,15 @@ import (
 // An outQueue holds the SENDs queued on a link until its goroutine writes
 // them: many senders, one consumer. It is bounded by the link's
 // high-water mark and applies the same overflow policies as a mailbox,
-// but it is not a channel: a sender takes a ticket (one atomic add) and
-// stores its SEND in the ticket's slot of a ring, and the consumer reads
-// the slots in ticket order. Neither side takes a lock, and the two share
-// a cache line of the ring only every eight SENDs. (A channel cost both a
-// lock per message, in contention a fifth of the sending node's CPU in
-// W5. A lock-free stack, taken whole by the consumer, cost it a chain of
-// dependent cache misses, one per SEND, since each was written on another
-// CPU; the slots of the ring are read in order, and their SENDs' misses
-// overlap.)
+// but it is not a channel: a sender takes a ticket (one compare-and-swap)
+// and stores its SEND in the ticket's slot of a ring, and the consumer
+// reads the slots in ticket order. Neither side takes a lock, and the
+// two share a cache line of the ring only every eight SENDs. (A channel
+// cost both a lock per message, in contention a fifth of the sending
+// node's CPU in W5. A lock-free stack, taken whole by the consumer, cost
+// it a chain of dependent cache misses, one per SEND, since each was
+// written on another CPU; the slots of the ring are read in order, and
+// their SENDs' misses overlap.)
 //
 // A ticket is also the SEND's place in the count of queued SENDs: a
 // sender takes one (a compare-and-swap of tail) only while tail − finished
