@@ -153,3 +153,29 @@ func deadLetters(t testing.TB, sys *actor.System, n int) <-chan actor.DeadLetter
 	t.Cleanup(unsub)
 	return ch
 }
+
+// sendConcurrently runs senders goroutines on sys, each sending each
+// messages, message i of sender s being what next(s, i) returns, and
+// waits for all of them; a failed Send fails the test.
+func sendConcurrently(t testing.TB, sys *actor.System, senders, each int, next func(s, i int) (actor.Ref, any)) {
+	t.Helper()
+	ctx := testContext(t)
+	errs := make(chan error, senders)
+	for s := range senders {
+		go func() {
+			for i := range each {
+				to, msg := next(s, i)
+				if err := sys.Send(ctx, to, msg); err != nil {
+					errs <- err
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range senders {
+		if err := recv(t, errs, "a sender's end"); err != nil {
+			t.Fatal(err)
+		}
+	}
+}

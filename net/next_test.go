@@ -58,7 +58,6 @@ func describe(m any) any {
 // and pooled) from two goroutines at once: every message must arrive with
 // its own content, whatever happens to the buffers after they are written.
 func TestBigEncodedBodiesIntact(t *testing.T) {
-	ctx := testContext(t)
 	sysA, _ := startNode(t, endpoint(t, "tcp"))
 	sysB, b := startNode(t, endpoint(t, "tcp"))
 	const perSender, senders = 200, 2
@@ -66,25 +65,10 @@ func TestBigEncodedBodiesIntact(t *testing.T) {
 	ref := spawn(t, sysB, echo(got), actor.WithName("collector"),
 		actor.WithMailbox(mailbox.WithCapacity(perSender*senders)))
 	ref.Node = b.Address()
-	errs := make(chan error, senders)
-	for s := range senders {
-		go func() {
-			for i := range perSender {
-				n := int64(s*perSender + i)
-				text := strings.Repeat(string(rune('a'+n%26)), 2*refMin+int(n))
-				if err := sysA.Send(ctx, ref, msgPing{N: n, Text: text}); err != nil {
-					errs <- err
-					return
-				}
-			}
-			errs <- nil
-		}()
-	}
-	for range senders {
-		if err := recv(t, errs, "a sender's end"); err != nil {
-			t.Fatal(err)
-		}
-	}
+	sendConcurrently(t, sysA, senders, perSender, func(s, i int) (actor.Ref, any) {
+		n := int64(s*perSender + i)
+		return ref, msgPing{N: n, Text: strings.Repeat(string(rune('a'+n%26)), 2*refMin+int(n))}
+	})
 	for range perSender * senders {
 		m, ok := recv(t, got, "a message").(msgPing)
 		want := strings.Repeat(string(rune('a'+m.N%26)), 2*refMin+int(m.N))

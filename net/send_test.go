@@ -189,7 +189,6 @@ func TestIdleLinkDropsFreeChain(t *testing.T) {
 // arrive intact, and each sender's messages to one actor in order.
 func TestConcurrentSendersOneLink(t *testing.T) {
 	const senders, each = 8, 1500
-	ctx := testContext(t)
 	sysB, nB := startNode(t, endpoint(t, "tcp"))
 	type seen struct {
 		next [senders]int64 // the next sequence number expected from each sender
@@ -229,30 +228,15 @@ func TestConcurrentSendersOneLink(t *testing.T) {
 		targets[i].Node = nB.Address()
 	}
 	sysA, _ := startNode(t, endpoint(t, "tcp"))
-	errs := make(chan error, senders)
-	for g := range senders {
-		go func() {
-			for i := range each {
-				n := int64(g*each + i)
-				var msg any = msgPing{N: n, Text: bodyText(n)}
-				if i%3 == 0 {
-					b := bytes.Repeat([]byte{byte(n)}, 8+int(n%200)+refMin)
-					binary.BigEndian.PutUint64(b, uint64(n))
-					msg = b
-				}
-				if err := sysA.Send(ctx, targets[i%2], msg); err != nil {
-					errs <- err
-					return
-				}
-			}
-			errs <- nil
-		}()
-	}
-	for range senders {
-		if err := recv(t, errs, "a sender's end"); err != nil {
-			t.Fatal(err)
+	sendConcurrently(t, sysA, senders, each, func(g, i int) (actor.Ref, any) {
+		n := int64(g*each + i)
+		if i%3 != 0 {
+			return targets[i%2], msgPing{N: n, Text: bodyText(n)}
 		}
-	}
+		b := bytes.Repeat([]byte{byte(n)}, 8+int(n%200)+refMin)
+		binary.BigEndian.PutUint64(b, uint64(n))
+		return targets[i%2], b
+	})
 	for range targets {
 		s := recv(t, results, "a target's count")
 		if s.bad != nil {
