@@ -84,8 +84,25 @@
 // cores, say — give each node process fewer threads than the machine has
 // cores: with GOMAXPROCS=1 in each of two processes on two cores,
 // bench/remote streams 10–20 % more small messages per second, on about
-// 20 % less CPU, and answers requests faster (p50 50 instead of 75–85 µs). Go sets GOMAXPROCS
-// from a container's CPU limit by itself.
+// 20 % less CPU. Go sets GOMAXPROCS from a container's CPU limit by
+// itself.
+//
+// # Latency: inbound sockets are polled
+//
+// A goroutine parked on a socket whose data comes is woken by the kernel,
+// the runtime and, in a virtual machine, the hypervisor: on the 2-CPU VM
+// of bench/ that is most of a loopback round trip (60–70 µs for two plain
+// Go processes that ping-pong one small message). So each inbound
+// connection's reader, when it finds its socket empty, polls it for a
+// while before it parks (WithReadSpin: 50 µs by default, at most half of
+// GOMAXPROCS connections at once, yielding to the node's other goroutines
+// between polls). A request whose answer comes within that time crosses
+// no sleeping thread: W5's request/reply p50 went from 75–85 µs to about
+// 20 µs, with the default GOMAXPROCS and with one core per process. The
+// price is CPU: a reader whose peer falls quiet polls for up to the spin
+// time after its last message; NodeStats says how often polls caught
+// data (SpinCaught) and how often they were in vain (SpinMissed).
+// Outbound connections, which read only ACKs and heartbeats, never poll.
 //
 // # Liveness
 //

@@ -213,5 +213,7 @@ func (n *Node) collect() NodeStats {
 	}
 	s.Links, s.Conns = len(links), len(conns)
 	s.Recycled, s.Reused = n.recycler.pooled.Load(), n.recycler.reused.Load()
+	spin := n.readSpin.Stats()
+	s.SpinCaught, s.SpinMissed, s.SpinLimited = spin.Caught, spin.Missed, spin.Limited
 	return s
 }

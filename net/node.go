@@ -33,6 +33,7 @@ type Node struct {
 	endpoints []string // bound endpoints, resolved
 	epoch     uint64   // changes at every Listen: peers detect restarts
 	listeners []*zmtp.Listener
+	readSpin  *zmtp.ReadSpin // shared by the inbound connections
 	dialOpts  []zmtp.Option
 	self      actor.Ref // the NodeActorName actor
 
@@ -122,6 +123,7 @@ func newNode(sys *actor.System, cfg *config) *Node {
 	n.links.Store(&map[string]*link{})
 	n.conns.Store(&map[uint64]*inConn{})
 	n.kinds.Store(&map[string]kind{})
+	n.readSpin = zmtp.NewReadSpin(cfg.readSpin, cfg.readSpinners)
 	n.dialOpts = append(cfg.zmtpOptions(log), zmtp.WithSocketType(zmtp.Dealer))
 	if cfg.plainClient {
 		n.dialOpts = append(n.dialOpts, zmtp.WithPlain(cfg.plainUser, cfg.plainPass))
@@ -137,6 +139,7 @@ func (n *Node) bind(ctx context.Context, endpoints []string) error {
 	if n.cfg.plainCheck != nil {
 		opts = append(opts, zmtp.WithPlainServer(n.cfg.plainCheck))
 	}
+	opts = append(opts, zmtp.WithReadSpin(n.readSpin))
 	for _, ep := range endpoints {
 		ln, err := zmtp.Listen(ctx, ep, opts...)
 		if err != nil {

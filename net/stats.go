@@ -49,6 +49,14 @@ type NodeStats struct {
 	// pooled; Reused those a big message was then read into.
 	Recycled, Reused uint64
 
+	// SpinCaught counts reads of inbound connections that found the socket
+	// empty, polled it (see WithReadSpin) and got data; SpinMissed those
+	// that polled in vain and waited; SpinLimited those that waited
+	// without polling, because as many connections as allowed polled
+	// already. Many misses for few catches say the peers think longer
+	// than the spin time: CPU spent for nothing.
+	SpinCaught, SpinMissed, SpinLimited uint64
+
 	// Links is the number of links to other nodes; Conns the number of
 	// inbound connections open now.
 	Links, Conns int

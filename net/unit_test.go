@@ -104,6 +104,8 @@ func TestBadOptions(t *testing.T) {
 		WithMaxMessageSize(10),
 		WithLinger(-1),
 		WithCodec(nil),
+		WithReadSpin(-1, 1),
+		WithReadSpin(DefaultReadSpin, 0),
 	}
 	for i, o := range bad {
 		if _, err := Listen(testContext(t), sys, "tcp://127.0.0.1:0", o); !errors.Is(err, ErrBadOption) {

@@ -45,7 +45,7 @@ func newConn(raw stdnet.Conn, cfg *config) *Conn {
 		raw: raw,
 		w:   newWriter(raw, cfg.bufferSize),
 	}
-	c.dec = decoder{raw: raw, readSize: cfg.bufferSize, maxSize: cfg.maxMessageSize, maxFrames: cfg.maxFrames, log: cfg.logger}
+	c.dec = decoder{raw: cfg.readSpin.reader(raw, &c.closed), readSize: cfg.bufferSize, maxSize: cfg.maxMessageSize, maxFrames: cfg.maxFrames, log: cfg.logger}
 	c.enc = encoder{w: c.w, maxSize: cfg.maxMessageSize, maxFrames: cfg.maxFrames}
 	return c
 }

@@ -42,6 +42,7 @@ type config struct {
 	maxPending     int
 	logger         *slog.Logger
 	onHandshakeErr func(error)
+	readSpin       *ReadSpin
 }
 
 func newConfig(def SocketType, opts []Option) (*config, error) {
@@ -152,6 +153,14 @@ func WithMaxPendingHandshakes(n int) Option {
 // ignored commands). The default discards everything.
 func WithLogger(l *slog.Logger) Option {
 	return func(c *config) { c.logger = l }
+}
+
+// WithReadSpin makes the Conns of Dial or of a Listener spin on their
+// socket before they wait for it, as s says (see ReadSpin). Conns of
+// several Dials and Listeners may share s, and its bound on spinning
+// Conns. The default is no spin.
+func WithReadSpin(s *ReadSpin) Option {
+	return func(c *config) { c.readSpin = s }
 }
 
 // WithHandshakeErrorFunc makes a Listener call f with the error of every
