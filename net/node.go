@@ -123,7 +123,7 @@ func newNode(sys *actor.System, cfg *config) *Node {
 	n.links.Store(&map[string]*link{})
 	n.conns.Store(&map[uint64]*inConn{})
 	n.kinds.Store(&map[string]kind{})
-	n.readSpin = zmtp.NewReadSpin(cfg.readSpin, cfg.readSpinners)
+	n.readSpin = zmtp.NewReadSpin(cfg.readSpin, cfg.spinners())
 	n.dialOpts = append(cfg.zmtpOptions(log), zmtp.WithSocketType(zmtp.Dealer))
 	if cfg.plainClient {
 		n.dialOpts = append(n.dialOpts, zmtp.WithPlain(cfg.plainUser, cfg.plainPass))

@@ -99,7 +99,6 @@ func newConfig(opts []Option) (*config, error) {
 		linger:         DefaultLinger,
 		codec:          DefaultCodec,
 		readSpin:       DefaultReadSpin,
-		readSpinners:   max(1, runtime.GOMAXPROCS(0)/2),
 	}
 	for _, o := range opts {
 		o(cfg)
@@ -118,7 +117,7 @@ func (c *config) validate() error {
 		why = fmt.Sprintf("link queue %d, %v", c.queueCap, c.queuePolicy)
 	case c.maxMessageSize < 64 || c.maxBatch < 1 || c.batchLimit < 1:
 		why = fmt.Sprintf("max message size %d, max batch %d, batch limit %d", c.maxMessageSize, c.maxBatch, c.batchLimit)
-	case c.linger < 0 || c.linkExpiry < 0 || c.readSpin < 0 || c.readSpinners < 1:
+	case c.linger < 0 || c.linkExpiry < 0 || c.readSpin < 0 || c.readSpinners < 0:
 		why = fmt.Sprintf("linger %v, link expiry %v, read spin %v × %d", c.linger, c.linkExpiry, c.readSpin, c.readSpinners)
 	case c.codec == nil:
 		why = "nil codec"
@@ -132,18 +131,20 @@ func (c *config) validate() error {
 
 // WithReadSpin sets how long each inbound connection of the node polls
 // its socket for the next message before its reader goroutine parks
-// (default DefaultReadSpin), and how many connections may poll at once
-// (default: half of GOMAXPROCS, at least one). 0 never polls.
+// (default DefaultReadSpin; 0 never polls), and how many connections may
+// poll at once (0, the default: half of GOMAXPROCS at Listen, at least
+// one). The others park at once.
 //
 // A goroutine parked on a socket is woken by the kernel, the runtime and,
 // in a virtual machine, the hypervisor; on the 2-CPU VM of bench/ that is
-// most of a loopback round trip (W5's request/reply p50: 75 µs without
-// polling, about 20 µs with it). Polling trades CPU for that: a reader
+// most of a loopback round trip (W5's request/reply p50: 75–85 µs without
+// polling, 20–25 µs with it). Polling trades CPU for that: a reader
 // whose peer falls quiet polls for up to d after each message (yielding
 // to the node's other goroutines meanwhile) before it sleeps, so a peer
-// that sends a message every 2d costs the node up to half a CPU. Raise
-// d for request/reply peers that think longer; set 0 where CPU matters
-// more than latency.
+// that sends a message every 2d costs the node up to half a CPU. Raise d
+// for request/reply peers that take longer to answer; set 0 where CPU
+// matters more than latency. NodeStats counts the polls that caught data
+// and those in vain.
 func WithReadSpin(d time.Duration, spinners int) Option {
 	return func(c *config) { c.readSpin, c.readSpinners = d, spinners }
 }
@@ -294,4 +295,12 @@ func (c *config) zmtpOptions(log *slog.Logger) []zmtp.Option {
 // helloTimeout bounds the HELLO exchange after the ZMTP handshake.
 func (c *config) helloTimeout() time.Duration {
 	return max(c.interval*time.Duration(c.liveness), 5*time.Second)
+}
+
+// spinners is how many inbound connections may poll at once.
+func (c *config) spinners() int {
+	if c.readSpinners > 0 {
+		return c.readSpinners
+	}
+	return max(1, runtime.GOMAXPROCS(0)/2)
 }

@@ -18,7 +18,7 @@ func TestReadSpin(t *testing.T) {
 		spin bool
 	}{
 		{"default", nil, true},
-		{"off", []Option{WithReadSpin(0, 1)}, false},
+		{"off", []Option{WithReadSpin(0, 0)}, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx := testContext(t)

@@ -105,7 +105,7 @@ func TestBadOptions(t *testing.T) {
 		WithLinger(-1),
 		WithCodec(nil),
 		WithReadSpin(-1, 1),
-		WithReadSpin(DefaultReadSpin, 0),
+		WithReadSpin(DefaultReadSpin, -1),
 	}
 	for i, o := range bad {
 		if _, err := Listen(testContext(t), sys, "tcp://127.0.0.1:0", o); !errors.Is(err, ErrBadOption) {

@@ -60,6 +60,7 @@
 //	-v          log each measurement to stderr
 //	-cpuprofile CPU profile of this process; each peer's goes to the file + .peer.send or .peer.echo
 //	-trace      execution trace (runtime/trace) of this process; each peer's likewise
+//	-readspin   how long both nodes' inbound connections poll their sockets (default net.DefaultReadSpin; 0: never)
 //
 // W5's two lines go to stdout; errors end the run with exit status 1.
 //
@@ -74,7 +75,10 @@
 // wake-ups between the goroutines on either side), and spare CPU left by
 // one process goes to the other. Request/reply is bound by wake-ups
 // instead: with two busy loops at nice 19 keeping the vCPUs from idling,
-// p50 falls from about 86 to 51 µs and p99 from about 220 to 140 µs, the
-// code unchanged. Measure changes in pairs, alternating, several times:
-// run-to-run spread on such a machine is ±25%.
+// p50 fell from about 86 to 51 µs and p99 from about 220 to 140 µs, the
+// code unchanged. That is why a node's inbound connections poll their
+// sockets before they sleep (net.WithReadSpin): with the default 50 µs,
+// p50 is 20–25 µs; -readspin 0 shows the cost of the wake-ups again.
+// Measure changes in pairs, alternating, several times: run-to-run
+// spread on such a machine is ±25%.
 package main

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/troupe-go/troupe/bench/bysize"
+	"github.com/troupe-go/troupe/net"
 )
 
 // ErrBadFlag is wrapped by errors about flag values.
@@ -83,6 +84,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	kinds := fs.String("kind", "throughput,latency", "sizes: throughput, latency or both")
 	fs.Float64Var(&c.sizes.scale, "scale", 1, "sizes: multiplies every count; 1 ≈ one second per size")
 	fs.DurationVar(&c.r.timeout, "timeout", time.Minute, "limit for each single measurement")
+	fs.DurationVar(&c.r.readSpin, "readspin", net.DefaultReadSpin, "how long both nodes' inbound connections poll their sockets before they wait (0: never)")
 	fs.IntVar(&c.r.procs, "procs", 0, "GOMAXPROCS of both processes (0: Go's default; W5 then also measures with one core each)")
 	fs.StringVar(&c.outPath, "o", "-", "sizes: output file for the JSON lines (- for stdout)")
 	fs.BoolVar(&c.appendOut, "append", false, "sizes: append to -o instead of replacing it")
@@ -124,8 +126,8 @@ func (c *config) parseLists(sizes, trans, kinds string) error {
 	switch {
 	case c.mode != modeW5 && c.mode != modeSizes && c.mode != modeAll:
 		return fmt.Errorf("%w: -mode %q (want w5, sizes or all)", ErrBadFlag, c.mode)
-	case c.r.procs < 0:
-		return fmt.Errorf("%w: -procs must be 0 or more", ErrBadFlag)
+	case c.r.procs < 0 || c.r.readSpin < 0:
+		return fmt.Errorf("%w: -procs and -readspin must be 0 or more", ErrBadFlag)
 	case c.messages < 2 || c.requests < 1:
 		return fmt.Errorf("%w: -messages must be at least 2 and -requests at least 1", ErrBadFlag)
 	case !(c.sizes.scale > 0 && c.sizes.scale <= 1000) || c.r.timeout <= 0:

@@ -141,7 +141,7 @@ func checkRecord(t *testing.T, r bysize.Record) {
 func TestFlagsRejected(t *testing.T) {
 	bad := [][]string{
 		{"-mode", "w6"}, {"-sizes", "0"}, {"-sizes", "1,1"}, {"-transport", "udp"}, {"-kind", "speed"},
-		{"-scale", "0"}, {"-timeout", "0s"}, {"-procs", "-1"}, {"-messages", "1"}, {"-requests", "0"}, {"extra"}, {"-nosuchflag"},
+		{"-scale", "0"}, {"-timeout", "0s"}, {"-procs", "-1"}, {"-readspin", "-1s"}, {"-messages", "1"}, {"-requests", "0"}, {"extra"}, {"-nosuchflag"},
 	}
 	for _, args := range bad {
 		var stderr bytes.Buffer

@@ -36,6 +36,7 @@ type runner struct {
 	peerProfile string        // CPU profile file of the peers, or ""
 	peerTrace   string        // execution trace file of the peers, or ""
 	procs       int           // GOMAXPROCS of both processes, or 0 for Go's default
+	readSpin    time.Duration // how long both nodes' inbound connections poll (net.WithReadSpin)
 }
 
 // withProcs runs fn with GOMAXPROCS set to r.procs in this process (the
@@ -53,7 +54,7 @@ func (r runner) bound(ctx context.Context) (context.Context, context.CancelFunc)
 }
 
 func (r runner) peerArgs(ctx context.Context, role, transport string, extra ...string) []string {
-	args := []string{"-role", role, "-transport", transport, "-deadline", bysize.DeadlineArg(ctx)}
+	args := []string{"-role", role, "-transport", transport, "-deadline", bysize.DeadlineArg(ctx), "-readspin", r.readSpin.String()}
 	if r.peerProfile != "" {
 		args = append(args, "-cpuprofile", r.peerProfile+"."+role) // one file per role
 	}
@@ -80,7 +81,7 @@ func (r runner) throughput(ctx context.Context, transport, msg string, size, cou
 func (r runner) stream(ctx context.Context, transport, msg string, size, count int) (time.Duration, error) {
 	ctx, cancel := r.bound(ctx)
 	defer cancel()
-	n, err := listenNode(ctx, transport, size)
+	n, err := listenNode(ctx, transport, size, r.readSpin)
 	if err != nil {
 		return 0, err
 	}
@@ -128,7 +129,7 @@ func (r runner) latency(ctx context.Context, transport string, msg any, count in
 func (r runner) roundTrips(ctx context.Context, transport string, msg any, count int, each func(time.Duration)) (time.Duration, error) {
 	ctx, cancel := r.bound(ctx)
 	defer cancel()
-	n, err := listenNode(ctx, transport, payloadSize(msg))
+	n, err := listenNode(ctx, transport, payloadSize(msg), r.readSpin)
 	if err != nil {
 		return 0, err
 	}

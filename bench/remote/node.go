@@ -38,7 +38,9 @@ func sinkMailbox(size int) int {
 	return max(4, min(4096, (64<<20)/max(size, 1)))
 }
 
-func listenNode(ctx context.Context, transport string, size int) (*benchNode, error) {
+// listenNode makes a node for messages of size bytes; its inbound
+// connections poll their sockets for readSpin (see net.WithReadSpin).
+func listenNode(ctx context.Context, transport string, size int, readSpin time.Duration) (*benchNode, error) {
 	if err := register(); err != nil {
 		return nil, err
 	}
@@ -52,7 +54,7 @@ func listenNode(ctx context.Context, transport string, size int) (*benchNode, er
 		n.dir = dir
 		endpoint = "ipc://" + filepath.Join(dir, "node.sock")
 	}
-	node, err := net.Listen(ctx, n.sys, endpoint, net.WithLinkQueue(linkQueue(size), mailbox.Block))
+	node, err := net.Listen(ctx, n.sys, endpoint, net.WithLinkQueue(linkQueue(size), mailbox.Block), net.WithReadSpin(readSpin, 0))
 	if err != nil {
 		n.close()
 		return nil, fmt.Errorf("listen %s: %w", endpoint, err)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/troupe-go/troupe/actor"
 	"github.com/troupe-go/troupe/bench/bysize"
+	"github.com/troupe-go/troupe/net"
 )
 
 // The roles a peer process plays.
@@ -34,6 +35,7 @@ type peerConfig struct {
 	role, transport, target, msg string
 	cpuProfile, tracePath        string
 	size, count, procs           int
+	readSpin                     time.Duration
 	deadline                     time.Time
 }
 
@@ -50,6 +52,7 @@ func parsePeer(args []string, stderr io.Writer) (peerConfig, error) {
 	fs.StringVar(&pc.cpuProfile, "cpuprofile", "", "write a CPU profile to the file")
 	fs.StringVar(&pc.tracePath, "trace", "", "write an execution trace to the file")
 	fs.IntVar(&pc.procs, "procs", 0, "GOMAXPROCS, or 0 for Go's default")
+	fs.DurationVar(&pc.readSpin, "readspin", net.DefaultReadSpin, "how long inbound connections poll their sockets")
 	dl, err := bysize.ParsePeerFlags(fs, args)
 	if err != nil {
 		return pc, err
@@ -82,7 +85,7 @@ func runPeer(args []string, release io.Reader, stdout, stderr io.Writer) error {
 func (pc peerConfig) serve(release io.Reader, stdout io.Writer) error {
 	ctx, cancel := context.WithDeadline(context.Background(), pc.deadline)
 	defer cancel()
-	n, err := listenNode(ctx, pc.transport, pc.size)
+	n, err := listenNode(ctx, pc.transport, pc.size, pc.readSpin)
 	if err != nil {
 		return err
 	}
