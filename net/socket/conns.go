@@ -30,7 +30,7 @@ func (s *sock) acceptLoop(ln *zmtp.Listener, endpoint string) {
 // waits until the actor has removed that peer, and dials again.
 func (s *sock) dialLoop(endpoint string) {
 	defer s.wg.Done()
-	opts := s.cfg.zmtpOptions(s.kind, s.log, false)
+	opts := s.cfg.zmtpOptions(s.kind, s.log, false, s.spin)
 	delay := s.cfg.reconnect
 	failures := 0
 	for {

@@ -29,7 +29,7 @@
 // Every constructor takes any number of Bind and Connect options, and
 // WithHWM, WithPolicy, WithLinger, WithReconnect, WithHeartbeat,
 // WithMaxMessageSize, WithMaxFrames, WithIdentity, WithName, WithPlain,
-// WithPlainServer and WithLogger. It binds before it returns (so a port in use is an error,
+// WithPlainServer, WithReadSpin and WithLogger. It binds before it returns (so a port in use is an error,
 // and Endpoint tells the real port of "tcp://host:0"), then spawns the
 // socket actor. Stopping the ref (sys.Stop, or sys.Shutdown) closes the
 // socket: it lingers (WithLinger) to write what it holds, closes every
@@ -106,6 +106,13 @@
 // its connection (a crashed host, a cut cable) is only noticed by TCP
 // after minutes; WithHeartbeat notices it after its timeout, and hands
 // its queue back the same way.
+//
+// A connection's reader that finds its socket empty parks until data
+// comes, unless WithReadSpin makes it poll the socket for a while first:
+// on a small machine, where waking a parked reader is most of a round
+// trip, that makes a REQ's round trip to a peer that answers quickly
+// several times shorter, for some CPU after each burst (nodes of package
+// net poll by default; sockets do not).
 //
 // # Accounting
 //

@@ -3,6 +3,7 @@ package socket_test
 import (
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/troupe-go/troupe/actor"
 	"github.com/troupe-go/troupe/mailbox"
@@ -128,6 +129,12 @@ func TestOptionErrors(t *testing.T) {
 		}, socket.ErrBadOption},
 		{"bad reconnect", func() (actor.Ref, error) {
 			return socket.Push(testCtx(t), sys, ep, socket.WithReconnect(0, 1))
+		}, socket.ErrBadOption},
+		{"negative read spin", func() (actor.Ref, error) {
+			return socket.Push(testCtx(t), sys, ep, socket.WithReadSpin(-time.Microsecond, 0))
+		}, socket.ErrBadOption},
+		{"negative spinners", func() (actor.Ref, error) {
+			return socket.Push(testCtx(t), sys, ep, socket.WithReadSpin(time.Microsecond, -1))
 		}, socket.ErrBadOption},
 		{"bad endpoint", func() (actor.Ref, error) { return socket.Push(testCtx(t), sys, socket.Bind("udp://x:1")) }, nil},
 	}

@@ -3,6 +3,7 @@ package socket
 import (
 	"fmt"
 	"log/slog"
+	"runtime"
 	"time"
 
 	"github.com/troupe-go/troupe/mailbox"
@@ -49,6 +50,8 @@ type config struct {
 	heartbeat       time.Duration
 	heartbeatTTL    time.Duration
 	logger          *slog.Logger
+	readSpin        time.Duration
+	readSpinners    int
 }
 
 func newConfig(opts []Option) *config {
@@ -166,6 +169,32 @@ func WithLogger(l *slog.Logger) Option {
 	return func(c *config) { c.logger = l }
 }
 
+// WithReadSpin makes each connection of the socket, when it finds its
+// socket empty, poll it for up to d before its reader goroutine parks,
+// with at most spinners connections of the socket polling at once (0:
+// half of GOMAXPROCS, at least one). Off by default (d = 0).
+//
+// A goroutine parked on a socket is woken by the kernel, the runtime and,
+// in a virtual machine, the hypervisor, and on a small machine that is
+// most of a loopback round trip: a REQ that polls for its replies, facing
+// a peer that answers within d, gets them without that wake-up. The
+// price is up to d of CPU after each message a connection reads before
+// its peer falls quiet. Stats counts the polls (SpinCaught, SpinMissed,
+// SpinLimited). Nodes poll their inbound connections by default: see
+// net.WithReadSpin.
+func WithReadSpin(d time.Duration, spinners int) Option {
+	return func(c *config) { c.readSpin, c.readSpinners = d, spinners }
+}
+
+// newReadSpin returns the polling the socket's connections share.
+func (c *config) newReadSpin() *zmtp.ReadSpin {
+	spinners := c.readSpinners
+	if spinners == 0 {
+		spinners = max(1, runtime.GOMAXPROCS(0)/2)
+	}
+	return zmtp.NewReadSpin(c.readSpin, spinners)
+}
+
 // validate checks the options against the socket kind.
 func (c *config) validate(k Kind) error {
 	switch {
@@ -183,6 +212,8 @@ func (c *config) validate(k Kind) error {
 		return fmt.Errorf("%w: identity of %d bytes, at most 255", ErrBadOption, len(c.identity))
 	case c.plainClient && c.plainCheck != nil:
 		return fmt.Errorf("%w: WithPlain and WithPlainServer together", ErrBadOption)
+	case c.readSpin < 0 || c.readSpinners < 0:
+		return fmt.Errorf("%w: read spin %v, %d spinners", ErrBadOption, c.readSpin, c.readSpinners)
 	case c.heartbeat < 0 || c.heartbeat > 0 && c.heartbeatTTL <= c.heartbeat:
 		return fmt.Errorf("%w: heartbeat every %v with timeout %v (the timeout must be longer)",
 			ErrBadOption, c.heartbeat, c.heartbeatTTL)
@@ -220,9 +251,10 @@ func (c *config) inbox(k Kind) []mailbox.Option {
 }
 
 // zmtpOptions returns the connection options for a listener (server) or
-// a dialer.
-func (c *config) zmtpOptions(k Kind, log *slog.Logger, server bool) []zmtp.Option {
+// a dialer, whose connections poll as spin says.
+func (c *config) zmtpOptions(k Kind, log *slog.Logger, server bool, spin *zmtp.ReadSpin) []zmtp.Option {
 	opts := []zmtp.Option{
+		zmtp.WithReadSpin(spin),
 		zmtp.WithSocketType(k.zmtpType()),
 		zmtp.WithMaxMessageSize(c.maxSize),
 		zmtp.WithMaxFrames(c.maxFrames),

@@ -22,6 +22,7 @@ type sock struct {
 	target actor.Ref
 	topics []string // SUB
 	log    *slog.Logger
+	spin   *zmtp.ReadSpin // shared by the socket's connections
 
 	self   actor.Ref
 	life   context.Context // the actor's lifetime: bounds deliveries to the target
@@ -67,6 +68,7 @@ func newSock(sys *actor.System, kind Kind, target actor.Ref, topics []string, cf
 		dying:  make(map[*peer]struct{}),
 		byID:   make(map[string]*peer),
 		nextID: rand.Uint32(),
+		spin:   cfg.newReadSpin(),
 	}
 	if kind == KindRep {
 		s.turn = make(chan struct{}, 1)
@@ -78,7 +80,7 @@ func newSock(sys *actor.System, kind Kind, target actor.Ref, topics []string, cf
 // listen binds the Bind endpoints, so that Push, Pull... report bind
 // errors and the real ports before the actor starts.
 func (s *sock) listen(ctx context.Context) error {
-	opts := s.cfg.zmtpOptions(s.kind, s.log, true)
+	opts := s.cfg.zmtpOptions(s.kind, s.log, true, s.spin)
 	for _, ep := range s.cfg.binds {
 		ln, err := zmtp.Listen(ctx, ep, opts...)
 		if err != nil {

@@ -106,6 +106,11 @@ type Stats struct {
 	Queued int
 	// Peers describes the connected peers, in connection order.
 	Peers []PeerStats
+	// SpinCaught counts reads that found a connection's socket empty,
+	// polled it (see WithReadSpin) and got data; SpinMissed those that
+	// polled in vain and waited; SpinLimited those that waited without
+	// polling, as many connections as allowed polling already.
+	SpinCaught, SpinMissed, SpinLimited uint64
 }
 
 // PeerStats describes one connected peer.
@@ -202,6 +207,8 @@ func (s *sock) stats() Stats {
 		Dropped:  s.count.drops(),
 		Queued:   s.backlog.len(),
 	}
+	spin := s.spin.Stats()
+	st.SpinCaught, st.SpinMissed, st.SpinLimited = spin.Caught, spin.Missed, spin.Limited
 	for _, p := range s.peers {
 		ps := p.stats()
 		st.Queued += ps.Queued
