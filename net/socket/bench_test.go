@@ -82,41 +82,49 @@ func BenchmarkPushPull(b *testing.B) {
 // REQ → REP → actor and back: round-trip latency.
 func BenchmarkReqRep(b *testing.B) {
 	for _, transport := range []string{"tcp", "ipc"} {
-		b.Run(transport, func(b *testing.B) {
-			sys := benchSystem(b)
-			ctx := context.Background()
-			echo, err := sys.Spawn(ctx, actor.Func(func(p *actor.Process) error {
-				if m, ok := p.Message().(socket.Message); ok {
-					return p.Reply(m)
-				}
-				return nil
-			}))
-			if err != nil {
-				b.Fatal(err)
-			}
-			rep, err := socket.Rep(ctx, sys, echo, socket.Bind(benchEndpoints(b)[transport]))
-			if err != nil {
-				b.Fatal(err)
-			}
-			req, err := socket.Req(ctx, sys, socket.Connect(endpoint(b, sys, rep)))
-			if err != nil {
-				b.Fatal(err)
-			}
-			msg := socket.Text("ping")
-			if _, err := socket.Request(ctx, sys, req, msg); err != nil {
-				b.Fatal(err)
-			}
-			b.ReportAllocs()
-			b.ResetTimer()
-			start := time.Now()
-			for range b.N {
-				if _, err := socket.Request(ctx, sys, req, msg); err != nil {
-					b.Fatal(err)
-				}
-			}
-			b.ReportMetric(float64(time.Since(start).Nanoseconds())/float64(b.N), "ns/roundtrip")
-		})
+		for _, spin := range []time.Duration{0, 50 * time.Microsecond} {
+			b.Run(fmt.Sprintf("%s/readspin=%v", transport, spin), func(b *testing.B) {
+				benchReqRep(b, transport, socket.WithReadSpin(spin, 0))
+			})
+		}
 	}
+}
+
+// benchReqRep measures round trips from a REQ to a REP and an echo actor
+// in one process, both sockets with opt.
+func benchReqRep(b *testing.B, transport string, opt socket.Option) {
+	sys := benchSystem(b)
+	ctx := context.Background()
+	echo, err := sys.Spawn(ctx, actor.Func(func(p *actor.Process) error {
+		if m, ok := p.Message().(socket.Message); ok {
+			return p.Reply(m)
+		}
+		return nil
+	}))
+	if err != nil {
+		b.Fatal(err)
+	}
+	rep, err := socket.Rep(ctx, sys, echo, socket.Bind(benchEndpoints(b)[transport]), opt)
+	if err != nil {
+		b.Fatal(err)
+	}
+	req, err := socket.Req(ctx, sys, socket.Connect(endpoint(b, sys, rep)), opt)
+	if err != nil {
+		b.Fatal(err)
+	}
+	msg := socket.Text("ping")
+	if _, err := socket.Request(ctx, sys, req, msg); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	start := time.Now()
+	for range b.N {
+		if _, err := socket.Request(ctx, sys, req, msg); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(time.Since(start).Nanoseconds())/float64(b.N), "ns/roundtrip")
 }
 
 // PUB → two SUBs → actors over tcp: each message is delivered twice. The

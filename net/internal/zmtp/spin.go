@@ -81,15 +81,19 @@ func (s *ReadSpin) reader(c stdnet.Conn, closed *atomic.Bool) io.Reader {
 	if err != nil {
 		return c
 	}
-	return &spinReader{spin: s, raw: raw, closed: closed}
+	r := &spinReader{spin: s, raw: raw, closed: closed}
+	r.try = func(fd uintptr) bool { return r.attempt.try(r, fd) }
+	return r
 }
 
 // A spinReader reads a socket through its syscall.RawConn, spinning as
 // its ReadSpin says before the runtime waits for the socket.
 type spinReader struct {
-	spin   *ReadSpin
-	raw    syscall.RawConn
-	closed *atomic.Bool // the Conn's: set by Close
+	spin    *ReadSpin
+	raw     syscall.RawConn
+	closed  *atomic.Bool // the Conn's: set by Close
+	attempt readAttempt  // the Read under way
+	try     func(fd uintptr) bool
 }
 
 // What a read did with an empty socket, for testHookSpin.
@@ -112,10 +116,12 @@ func (r *spinReader) Read(p []byte) (int, error) {
 	if len(p) == 0 {
 		return 0, nil
 	}
-	var read readAttempt
-	read.p = p
-	if err := r.raw.Read(func(fd uintptr) bool { return read.try(r, fd) }); err != nil {
+	r.attempt = readAttempt{p: p}
+	err := r.raw.Read(r.try) // try is made once: a closure per Read would be an allocation
+	n, rerr := r.attempt.n, r.attempt.err
+	r.attempt = readAttempt{}
+	if err != nil {
 		return 0, err
 	}
-	return read.n, read.err
+	return n, rerr
 }

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	stdnet "net"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -190,5 +192,43 @@ func TestReadSpinOff(t *testing.T) {
 	case ev := <-events:
 		t.Errorf("a read that may not spin reported spin event %d", ev)
 	default:
+	}
+}
+
+// TestReadSpinZeroAllocs reads through a spinning reader: no allocation
+// per Read (a closure made for each would be one).
+func TestReadSpinZeroAllocs(t *testing.T) {
+	ln, err := stdnet.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	client, err := stdnet.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client.Close()
+	server, err := ln.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer server.Close()
+	const size, reads = 8, 101 // AllocsPerRun(100) calls once more
+	if _, err := client.Write(make([]byte, size*reads)); err != nil {
+		t.Fatal(err)
+	}
+	var closed atomic.Bool
+	r := NewReadSpin(time.Minute, 1).reader(server, &closed)
+	if _, ok := r.(*spinReader); !ok {
+		t.Fatalf("reader is a %T, want a *spinReader", r)
+	}
+	buf := make([]byte, size)
+	allocs := testing.AllocsPerRun(reads-1, func() {
+		if _, err := io.ReadFull(r, buf); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if allocs != 0 {
+		t.Fatalf("a spinning Read allocates %v times, want 0", allocs)
 	}
 }
