@@ -67,6 +67,7 @@ type sendRoute struct {
 	head     []byte // AppendHead of the SEND, as the link writes it; nil for a one-off route
 	headLen  int    // len(head), or the length of the head a one-off route's SEND gets
 	pending  bool   // from is a reply ref of this node (see session.track)
+	urgent   bool   // a request or a reply: someone waits for it (see lend.go)
 }
 
 // routeSlots is the size of a node's table of recent routes: a node
@@ -96,7 +97,7 @@ func (n *Node) routeOf(to, from *actor.Ref, typ string) *sendRoute {
 func (n *Node) oneOffRoute(to, from *actor.Ref, typ string) *sendRoute {
 	t, f := sendRefs(*to, *from, n.addr)
 	return &sendRoute{to: *to, from: *from, typ: typ, headLen: wire.SendHeadLen(&t, &f, typ),
-		pending: isReplyRef(from) && n.isSelf(from.Node)}
+		pending: isReplyRef(from) && n.isSelf(from.Node), urgent: true}
 }
 
 // storeRoute makes a route and puts it in slot, in place of the one there.

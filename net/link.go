@@ -36,6 +36,9 @@ type link struct {
 	conn     atomic.Pointer[zmtp.Conn]
 	finished atomic.Bool
 	stats    counters
+	writer   atomic.Int32 // who owns the session: see lend.go
+	wantBack atomic.Bool  // the link's goroutine waits for its lent session
+	lent     *session     // the session lent, while writer is not ownLink
 
 	// Owned by run.
 	isUp      bool // NodeUp published, NodeDown due when lost
@@ -72,7 +75,7 @@ func newLink(n *Node, addr string) *link {
 	}
 	l.lastDown = fmt.Errorf("net: node %s: %w: not connected yet", addr, ErrNodeDown)
 	l.q.Init(l, mailbox.WithCapacity(1))
-	l.sends.init(n.cfg.queueCap, n.cfg.queuePolicy, l.poke, l.dropped)
+	l.sends.init(n.cfg.queueCap, n.cfg.queuePolicy, l.kick, l.dropped)
 	l.sends.free.init(n.cfg.queueCap + n.cfg.batchLimit) // as many as the queue and a batch use
 	return l
 }

@@ -200,6 +200,14 @@ func (q *outQueue) pop() *outMsg {
 	return q.unlink()
 }
 
+// peek returns the SEND that pop would return, and leaves it queued.
+func (q *outQueue) peek() *outMsg {
+	if q.evict.Load() > 0 {
+		q.payEvictions()
+	}
+	return q.slots[q.head&q.mask].Load()
+}
+
 // popSoon is pop, but when the queue is empty it looks again a few
 // hundred times (a microsecond or so) before it gives up. A writer that
 // has caught up with a stream of SENDs from another CPU then mostly finds

@@ -94,7 +94,7 @@ func (l *link) serve(s *session) error {
 		if open && !l.sends.sleep() {
 			continue // a SEND came after the pop: its sender may not wake us
 		}
-		err = s.wait(t)
+		err = s.wait(t, open)
 		l.sends.awake()
 		if err != nil {
 			return err
@@ -109,8 +109,18 @@ var testHookIdle func()
 
 // wait waits for something to do: a wake-up (a SEND, an operation, an
 // ACK), a heartbeat tick, the end of the reader, or the link's stop (then
-// it drains and returns the session's end).
-func (s *session) wait(t *time.Ticker) error { return s.handle(t, s.l.wake) }
+// it drains and returns the session's end). While it waits with the
+// in-flight window open, it lends the session to its senders (see
+// lend.go).
+func (s *session) wait(t *time.Ticker, open bool) error {
+	if !open {
+		return s.handle(t, s.l.wake)
+	}
+	s.l.lend(s)
+	ev := s.next(t, s.l.wake)
+	s.l.takeBack()
+	return s.on(ev)
+}
 
 // poll is wait without waiting, for a goroutine that has more to write:
 // a stream of SENDs does not starve the heartbeat, the reader's end or
@@ -120,16 +130,44 @@ func (s *session) poll(t *time.Ticker) error { return s.handle(t, ready) }
 // handle handles the first of the session's events to come, or returns
 // when wake is ready.
 func (s *session) handle(t *time.Ticker, wake <-chan struct{}) error {
+	return s.on(s.next(t, wake))
+}
+
+// The events a session's goroutine waits for.
+type event int
+
+const (
+	evWake event = iota
+	evTick
+	evReaderDone
+	evStop
+)
+
+// next waits for the first of the session's events, or for wake.
+func (s *session) next(t *time.Ticker, wake <-chan struct{}) event {
 	select {
 	case <-wake:
-		return nil
+		return evWake
 	case <-t.C:
-		return s.tick()
+		return evTick
 	case <-s.readerDone:
-		return s.readErr
+		return evReaderDone
 	case <-s.l.stop:
+		return evStop
+	}
+}
+
+// on handles an event.
+func (s *session) on(ev event) error {
+	switch ev {
+	case evTick:
+		return s.tick()
+	case evReaderDone:
+		return s.readErr
+	case evStop:
 		return s.drain()
 	}
+	return nil
 }
 
 // ready is a channel that is always ready to receive from.

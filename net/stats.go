@@ -49,6 +49,11 @@ type NodeStats struct {
 	// pooled; Reused those a big message was then read into.
 	Recycled, Reused uint64
 
+	// SenderWrites counts requests and replies that their sender wrote
+	// to the connection itself, the link's goroutine being idle (see
+	// lend.go), instead of handing them to that goroutine.
+	SenderWrites uint64
+
 	// SpinCaught counts reads of inbound connections that found the socket
 	// empty, polled it (see WithReadSpin) and got data; SpinMissed those
 	// that polled in vain and waited; SpinLimited those that waited
@@ -83,6 +88,7 @@ const (
 	cDowns
 	cIdle
 	cAccepted
+	cLentWrites
 	nCounters
 )
 
@@ -98,7 +104,7 @@ func (c *counters) addTo(s *NodeStats) {
 		&s.EnvelopesOut, &s.EnvelopesIn, &s.BatchesOut, &s.BatchesIn, &s.Flushes, &s.BytesOut, &s.BytesIn,
 		&s.Malformed, &s.TooLarge, &s.HandshakeFailures, &s.UnknownTargets, &s.RemoteDeadLetters,
 		&s.QueueDropped, &s.QueueRefused, &s.EncodeErrors, &s.Reconnects, &s.NodeDowns, &s.IdleTimeouts,
-		&s.Accepted,
+		&s.Accepted, &s.SenderWrites,
 	}
 	for i, f := range fields {
 		*f += c[i].Load()
