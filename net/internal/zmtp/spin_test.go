@@ -83,37 +83,35 @@ func TestReadSpinMessages(t *testing.T) {
 	}
 }
 
-// TestReadSpinCatches has a read spin, then sends: the spin gets it.
-func TestReadSpinCatches(t *testing.T) {
-	events := spinEvents(t)
-	spin := NewReadSpin(time.Minute, 1)
-	c, s := connect(t, listen(t, "tcp://127.0.0.1:0", WithReadSpin(spin)))
-	done := readAsync(s)
-	waitEvent(t, events, spinStarted)
-	ping(t, c)
-	if err := waitErr(t, done); err != nil {
-		t.Fatal(err)
-	}
-	if st := spin.Stats(); st != (ReadSpinStats{Caught: 1}) {
-		t.Errorf("stats %+v, want one catch", st)
-	}
-}
-
-// TestReadSpinGivesUp has a spin end before anything is sent: the read
-// waits, and gets the message when it comes.
-func TestReadSpinGivesUp(t *testing.T) {
-	events := spinEvents(t)
-	spin := NewReadSpin(time.Microsecond, 1)
-	c, s := connect(t, listen(t, "tcp://127.0.0.1:0", WithReadSpin(spin)))
-	done := readAsync(s)
-	waitEvent(t, events, spinStarted)
-	waitEvent(t, events, spinMissed)
-	ping(t, c)
-	if err := waitErr(t, done); err != nil {
-		t.Fatal(err)
-	}
-	if st := spin.Stats(); st != (ReadSpinStats{Missed: 1}) {
-		t.Errorf("stats %+v, want one miss", st)
+// TestReadSpinOneRead has a read spin, then sends: a spin longer than
+// the wait gets the message, a shorter one gives up, and the read waits
+// for the message and gets it.
+func TestReadSpinOneRead(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		spin   time.Duration
+		events []spinEvent // before the send
+		want   ReadSpinStats
+	}{
+		{"catches", time.Minute, []spinEvent{spinStarted}, ReadSpinStats{Caught: 1}},
+		{"gives up", time.Microsecond, []spinEvent{spinStarted, spinMissed}, ReadSpinStats{Missed: 1}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			events := spinEvents(t)
+			spin := NewReadSpin(tc.spin, 1)
+			c, s := connect(t, listen(t, "tcp://127.0.0.1:0", WithReadSpin(spin)))
+			done := readAsync(s)
+			for _, ev := range tc.events {
+				waitEvent(t, events, ev)
+			}
+			ping(t, c)
+			if err := waitErr(t, done); err != nil {
+				t.Fatal(err)
+			}
+			if st := spin.Stats(); st != tc.want {
+				t.Errorf("stats %+v, want %+v", st, tc.want)
+			}
+		})
 	}
 }
 
