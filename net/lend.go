@@ -95,7 +95,7 @@ func (s *session) writeLent() (more bool) {
 	}
 	n := 0
 	for o := q.peek(); o != nil && o.route.urgent && s.inFlight+s.size+o.size <= lendBytes && s.open(); o = q.peek() {
-		s.add(q.pop())
+		s.add(q.unlink()) // o itself: peek paid the evictions owed
 		n++
 	}
 	if n > 0 {

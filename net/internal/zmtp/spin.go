@@ -1,7 +1,6 @@
 package zmtp
 
 import (
-	"fmt"
 	"io"
 	stdnet "net"
 	"sync/atomic"
@@ -55,14 +54,6 @@ func (s *ReadSpin) Stats() ReadSpinStats {
 		return ReadSpinStats{}
 	}
 	return ReadSpinStats{Caught: s.caught.Load(), Missed: s.missed.Load(), Limited: s.limited.Load()}
-}
-
-// String describes the spin, for logs.
-func (s *ReadSpin) String() string {
-	if !s.on() {
-		return "no read spin"
-	}
-	return fmt.Sprintf("read spin %v, at most %d at once", s.time, s.max)
 }
 
 func (s *ReadSpin) on() bool { return s != nil && s.time > 0 && s.max > 0 }
