@@ -3,6 +3,7 @@ package net_test
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/troupe-go/troupe/actor"
 	"github.com/troupe-go/troupe/net"
@@ -128,4 +129,45 @@ func ExampleNode_Recycle() {
 	// 2 <nil>
 	// 3 <nil>
 	// buffers reused: true
+}
+
+// A node that answers requests polls its inbound sockets a little longer
+// than the default, for clients that think a while between requests; a
+// client node that values CPU over latency does not poll at all.
+func ExampleWithReadSpin() {
+	ctx := context.Background()
+	server := actor.NewSystem()
+	defer server.Shutdown(ctx)
+	node, err := net.Listen(ctx, server, "tcp://127.0.0.1:0", net.WithReadSpin(200*time.Microsecond, 0))
+	if err != nil {
+		panic(err)
+	}
+	_, err = server.Spawn(ctx, actor.Func(func(p *actor.Process) error {
+		if g, ok := p.Message().(Greet); ok {
+			return p.Reply("hello, " + g.Who)
+		}
+		return nil
+	}), actor.WithName("greeter"))
+	if err != nil {
+		panic(err)
+	}
+
+	client := actor.NewSystem()
+	defer client.Shutdown(ctx)
+	clientNode, err := net.Listen(ctx, client, "tcp://127.0.0.1:0", net.WithReadSpin(0, 0))
+	if err != nil {
+		panic(err)
+	}
+	greeter := actor.Ref{Node: node.Address(), Name: "greeter"}
+	for range 10 {
+		if _, err := client.Request(ctx, greeter, Greet{Who: "again"}); err != nil {
+			panic(err)
+		}
+	}
+	st, cst := node.Stats(), clientNode.Stats()
+	fmt.Println("server polled:", st.SpinCaught+st.SpinMissed > 0)
+	fmt.Println("client polled:", cst.SpinCaught+cst.SpinMissed+cst.SpinLimited > 0)
+	// Output:
+	// server polled: true
+	// client polled: false
 }
