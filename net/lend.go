@@ -25,6 +25,11 @@ package net
 // writes, says so (wantBack) and waits for its wake channel: the sender
 // wakes it as it gives the session back.
 //
+// Order is kept: a sender does not write while control envelopes (WATCH,
+// UNWATCH…) wait in the link's system lane, which the link's goroutine
+// writes before the SENDs queued after them; so a watch set up before a
+// remote stop reaches the peer first.
+//
 // A sender writes only what cannot block it: SENDs up to lendBytes in
 // all, and only while the peer has acknowledged all but lendBytes of what
 // was written (so the socket's send buffer, 16 KiB or more, has room: an
@@ -89,6 +94,9 @@ func (s *session) writeLent() (more bool) {
 	q := &s.l.sends
 	if o := q.peek(); o == nil || !o.route.urgent {
 		return o != nil
+	}
+	if s.l.q.HasSystem() {
+		return true // control envelopes (a WATCH…) queued before go first: the link's goroutine writes them
 	}
 	if s.err != nil || s.applyAcks() != nil {
 		return true

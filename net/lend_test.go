@@ -1,6 +1,7 @@
 package net
 
 import (
+	"errors"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -150,5 +151,29 @@ func TestLendUnderLoad(t *testing.T) {
 	}
 	if plain != senders*sends {
 		t.Errorf("%d plain sends arrived, want %d", plain, senders*sends)
+	}
+}
+
+// TestLendKeepsOrder watches remote actors and stops each right away: the
+// WATCH waits in the link's system lane, and the stop, a request that its
+// sender might write itself on the lent session, must not pass it (see
+// lend.go), or the watch would find the actor gone.
+func TestLendKeepsOrder(t *testing.T) {
+	ctx := testContext(t)
+	sysA, _ := startNode(t, endpoint(t, "tcp"))
+	sysB, b := startNode(t, endpoint(t, "tcp"))
+	if _, err := sysA.LookupOn(ctx, b.Address(), NodeActorName); err != nil { // the link is up
+		t.Fatal(err)
+	}
+	for i := range 20 {
+		target := spawn(t, sysB, echo(nil))
+		target.Node = b.Address()
+		notices := watcher(t, sysA, target)
+		if err := sysA.Stop(ctx, target); err != nil {
+			t.Fatalf("remote stop %d: %v", i, err)
+		}
+		if n := recv(t, notices, "Terminated"); !errors.Is(n.Reason, actor.ErrNormal) {
+			t.Fatalf("target %d: Terminated with %v, want ErrNormal: the stop passed the watch", i, n.Reason)
+		}
 	}
 }
