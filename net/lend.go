@@ -25,10 +25,10 @@ package net
 // writes, says so (wantBack) and waits for its wake channel: the sender
 // wakes it as it gives the session back.
 //
-// Order is kept: a sender does not write while control envelopes (WATCH,
+// Order is kept: a sender does not write while operations (a WATCH, an
 // UNWATCH…) wait in the link's system lane, which the link's goroutine
-// writes before the SENDs queued after them; so a watch set up before a
-// remote stop reaches the peer first.
+// handles before the SENDs queued after them (session.addSend); so a
+// watch set up before a remote stop reaches the peer first.
 //
 // A sender writes only what cannot block it: SENDs up to lendBytes in
 // all, and only while the peer has acknowledged all but lendBytes of what

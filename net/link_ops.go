@@ -8,7 +8,9 @@ import (
 // Operations posted on a link's system lane, handled by its goroutine in
 // order. Besides these, the lane carries *outMsg control envelopes
 // (troupe.Terminated notices), which are written ahead of the user queue
-// and held while the link is down.
+// and held while the link is down. An operation is handled before any
+// SEND queued after it (see session.addSend), so a watch set up before a
+// remote stop reaches the peer first.
 type (
 	// watchOp registers a watch and writes its troupe.Watch envelope.
 	watchOp struct {

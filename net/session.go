@@ -215,7 +215,7 @@ func (s *session) writeFrom(o *outMsg) error {
 	limit := s.l.n.cfg.batchLimit
 	i := 1
 	for ; ; i++ {
-		s.add(o)
+		s.addSend(o)
 		if i >= limit || !s.open() {
 			break
 		}
@@ -229,6 +229,18 @@ func (s *session) writeFrom(o *outMsg) error {
 		s.flush()
 	}
 	return s.err
+}
+
+// addSend adds a SEND taken from the queue, after the system lane's
+// operations if any wait: an operation queued before the SEND (a WATCH
+// before a remote stop, from the same goroutine or causally before) is
+// then written first. The SEND was seen in its slot, so everything
+// queued before it is seen in the lane.
+func (s *session) addSend(o *outMsg) {
+	if s.l.q.HasSystem() {
+		s.l.q.DrainSystem(func(v any) { s.l.op(s, v) })
+	}
+	s.add(o)
 }
 
 // add puts o into the multipart message being built, writing the message
