@@ -114,8 +114,8 @@
 // itself, up to 8 KiB while the peer has acknowledged nearly everything,
 // so the write cannot block. Streams stay with the link's goroutine,
 // which writes them in batches beside their senders. NodeStats counts
-// SenderWrites. W5's request/reply p50 went from 21–23 to 19–20 µs and
-// p99 from 163–200 to 176–182 µs (bench/README.md).
+// SenderWrites. W5's request/reply p50 went from 21–23 to 18–20 µs and
+// p99 from 163–200 to 140–182 µs (bench/README.md).
 //
 // # Liveness
 //
