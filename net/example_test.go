@@ -14,6 +14,16 @@ type Greet struct{ Who string }
 
 func init() { net.MustRegister[Greet](net.DefaultCodec, "example.Greet") }
 
+// greeter answers each Greet with a greeting.
+func greeter() actor.Behavior {
+	return actor.Func(func(p *actor.Process) error {
+		if g, ok := p.Message().(Greet); ok {
+			return p.Reply("hello, " + g.Who)
+		}
+		return nil
+	})
+}
+
 // Two nodes in one process: one runs a greeter, the other finds it by
 // name and asks it something.
 func ExampleListen() {
@@ -25,12 +35,7 @@ func ExampleListen() {
 	if err != nil {
 		panic(err)
 	}
-	_, err = server.Spawn(ctx, actor.Func(func(p *actor.Process) error {
-		if g, ok := p.Message().(Greet); ok {
-			return p.Reply("hello, " + g.Who)
-		}
-		return nil
-	}), actor.WithName("greeter"))
+	_, err = server.Spawn(ctx, greeter(), actor.WithName("greeter"))
 	if err != nil {
 		panic(err)
 	}
@@ -40,11 +45,11 @@ func ExampleListen() {
 	if _, err := net.Listen(ctx, client, "tcp://127.0.0.1:0"); err != nil {
 		panic(err)
 	}
-	greeter, err := client.LookupOn(ctx, node.Address(), "greeter")
+	ref, err := client.LookupOn(ctx, node.Address(), "greeter")
 	if err != nil {
 		panic(err)
 	}
-	reply, err := client.Request(ctx, greeter, Greet{Who: "world"})
+	reply, err := client.Request(ctx, ref, Greet{Who: "world"})
 	fmt.Println(reply, err)
 	// Output: hello, world <nil>
 }
@@ -142,12 +147,7 @@ func ExampleWithReadSpin() {
 	if err != nil {
 		panic(err)
 	}
-	_, err = server.Spawn(ctx, actor.Func(func(p *actor.Process) error {
-		if g, ok := p.Message().(Greet); ok {
-			return p.Reply("hello, " + g.Who)
-		}
-		return nil
-	}), actor.WithName("greeter"))
+	_, err = server.Spawn(ctx, greeter(), actor.WithName("greeter"))
 	if err != nil {
 		panic(err)
 	}
@@ -158,9 +158,9 @@ func ExampleWithReadSpin() {
 	if err != nil {
 		panic(err)
 	}
-	greeter := actor.Ref{Node: node.Address(), Name: "greeter"}
+	ref := actor.Ref{Node: node.Address(), Name: "greeter"}
 	for range 10 {
-		if _, err := client.Request(ctx, greeter, Greet{Who: "again"}); err != nil {
+		if _, err := client.Request(ctx, ref, Greet{Who: "again"}); err != nil {
 			panic(err)
 		}
 	}
